@@ -47,7 +47,7 @@ test: all check
 	$(PYTHON) -m pytest -ra tests/
 
 run: all
-	@$(PYTHON) tests/harness/run.py --hv $(HV) --smp $(SMP) --mem $(MEM)
+	@$(PYTHON) tests/harness/run.py --hv $(HV) --smp $(SMP) --mem $(MEM) $(RUN_ARGS)
 
 bench: all
 	@$(PYTHON) tests/bench/run.py --out $(BUILD)/bench/results.json
