@@ -89,7 +89,7 @@ def baseline_typedefs(workdir):
 
 
 def is_record_type(qual):
-    return qual.startswith(("struct ", "union ")) and not qual.endswith("]")
+    return qual.startswith(("struct ", "union "))
 
 
 def walk_fields(record, prefix, out):
@@ -108,11 +108,14 @@ def walk_fields(record, prefix, out):
         path = prefix + [name] if name else prefix
         if name:
             out.append((".".join(path), qual))
-        if not is_record_type(qual):
+        element = re.sub(r"(\[\d*\])+$", "", qual)
+        if not is_record_type(element):
             continue
-        nested = match_inline(qual, inline)
+        nested = match_inline(element, inline)
         if nested is not None:
             used.add(nested["id"])
+            if element != qual:  # an array of them: check the first element
+                path = path[:-1] + [path[-1] + "[0]"]
             walk_fields(nested, path, out)
     # A nested definition no field reached would leave its members unchecked.
     for rec in inline:
