@@ -50,7 +50,7 @@ run: all
 	@$(PYTHON) tests/harness/run.py --hv $(HV) --smp $(SMP) --mem $(MEM) $(RUN_ARGS)
 
 bench: all
-	@$(PYTHON) tests/bench/run.py --out $(BUILD)/bench/results.json
+	@$(PYTHON) tests/bench/run.py --out $(BUILD)/bench/results.json $(BENCH_ARGS)
 
 soak: all
 	@$(PYTHON) -m pytest -ra -m soak --run-soak tests/

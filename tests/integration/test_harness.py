@@ -1,0 +1,60 @@
+"""The harness itself, on the bare kernel (no hypervisor): what every other
+integration test relies on."""
+import os
+
+import pytest
+
+from harness.qemu import Machine, MachineError
+
+
+@pytest.fixture(scope="module")
+def native():
+    with Machine(hv="native", name="harness-native") as m:
+        m.start()
+        m.wait_shell()
+        yield m
+
+
+def test_run_returns_output_and_status(native):
+    assert native.run("echo one; echo two") == ("one\ntwo", 0)
+    assert native.run("(exit 7)") == ("", 7)
+    assert native.run("printf 'no newline'") == ("no newline", 0)
+
+
+def test_check_fails_on_nonzero_status(native):
+    with pytest.raises(MachineError, match="exited with 3"):
+        native.check("echo oops; (exit 3)")
+
+
+def test_expect_timeout_reports_console_tail(native):
+    native.send("echo tail-marker-$((6*7))\n")
+    with pytest.raises(MachineError) as err:
+        native.expect("this never appears", timeout=3)
+    assert "timed out after 3s" in str(err.value)
+    assert "tail-marker-42" in str(err.value)
+
+
+def test_console_is_logged(native):
+    assert os.path.getsize(native.log_path) > 0
+    assert "lintel-dom0: init started" in native.console_text()
+
+
+def test_close_kills_qemu():
+    m = Machine(hv="native", name="harness-close")
+    m.start()
+    pid = m.proc.pid
+    m.close()
+    assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
+
+
+def test_missing_file_is_reported():
+    m = Machine(hv="native", name="harness-missing", dom0_kernel="/nonexistent/vmlinuz")
+    with pytest.raises(MachineError, match="/nonexistent/vmlinuz does not exist"):
+        m.start()
+    m.close()
+
+
+def test_commas_in_modules_are_refused():
+    m = Machine(hv="xen", name="harness-commas", dom0_args="a=1,2")
+    with pytest.raises(ValueError, match="cannot carry commas"):
+        m.qemu_command()
