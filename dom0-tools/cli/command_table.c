@@ -1,0 +1,110 @@
+#include "command.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "commands.h"
+
+#define NEEDS_BUILDER  "needs the PV domain builder, which is not written yet"
+#define NEEDS_STORE    "needs the store client, which is not written yet"
+#define NEEDS_CONSOLED "needs lintel-consoled, which is not written yet"
+#define NEEDS_LIB      "needs the hypervisor library, which is not written yet"
+
+static const struct command commands[] = {
+    { "help", cmd_help, "[COMMAND]", "show the commands, or one command's usage", NULL },
+    { "check-config", cmd_check_config, "CONFIG",
+      "parse and validate an xl.cfg or libvirt XML file; print it normalized", NULL },
+    { "create", NULL, "[-c] CONFIG", "build and start a domain (-c: attach its console)",
+      NEEDS_BUILDER },
+    { "list", NULL, "[-l] [--json] [DOMAIN...]", "list domains", NEEDS_LIB },
+    { "info", NULL, "", "show the host and hypervisor", NEEDS_LIB },
+    { "dmesg", NULL, "[-c]", "show the hypervisor's console ring (-c: clear it)",
+      NEEDS_LIB },
+    { "pause", NULL, "DOMAIN", "pause a domain's vCPUs", NEEDS_LIB },
+    { "unpause", NULL, "DOMAIN", "let a paused domain run again", NEEDS_LIB },
+    { "destroy", NULL, "DOMAIN", "stop a domain at once and free its resources",
+      NEEDS_LIB },
+    { "shutdown", NULL, "[-w] DOMAIN", "ask a domain to shut down (-w: wait for it)",
+      NEEDS_STORE },
+    { "reboot", NULL, "DOMAIN", "ask a domain to reboot", NEEDS_STORE },
+    { "console", NULL, "DOMAIN", "attach to a domain's console (Ctrl-] detaches)",
+      NEEDS_CONSOLED },
+    { "mem-set", NULL, "DOMAIN MEMORY", "set a domain's memory target (MiB, or k/m/g/t)",
+      NEEDS_STORE },
+    { "mem-max", NULL, "DOMAIN MEMORY", "set a domain's memory limit (MiB, or k/m/g/t)",
+      NEEDS_LIB },
+    { "vcpu-set", NULL, "DOMAIN COUNT", "set how many vCPUs a domain has online",
+      NEEDS_STORE },
+    { "vcpu-list", NULL, "[DOMAIN]", "list vCPUs with state, time and affinity",
+      NEEDS_LIB },
+    { "vcpu-pin", NULL, "DOMAIN VCPU|all CPUS", "set which pCPUs a vCPU may run on",
+      NEEDS_LIB },
+    { "sched-credit", NULL, "[-d DOMAIN [-w WEIGHT] [-c CAP]]",
+      "show or set credit scheduler weight and cap", NEEDS_LIB },
+    { "uptime", NULL, "[DOMAIN...]", "show how long domains have run", NEEDS_STORE },
+    { "domid", NULL, "NAME", "print a domain's id", NEEDS_STORE },
+    { "domname", NULL, "DOMID", "print a domain's name", NEEDS_STORE },
+    { "rename", NULL, "DOMAIN NEW-NAME", "rename a domain", NEEDS_STORE },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const struct command *command_table(size_t *count)
+{
+    *count = N_COMMANDS;
+    return commands;
+}
+
+const struct command *command_lookup(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+void command_print_usage(FILE *out, const struct command *cmd)
+{
+    fprintf(out, "usage: lintel %s%s%s\n", cmd->name, *cmd->usage ? " " : "",
+            cmd->usage);
+}
+
+void command_print_help(FILE *out)
+{
+    size_t width = 0;
+
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strlen(commands[i].name) > width)
+            width = strlen(commands[i].name);
+    fprintf(out, "usage: lintel COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-*s  %s%s\n", (int)width, commands[i].name,
+                commands[i].summary,
+                commands[i].unavailable ? " (not available yet)" : "");
+    fprintf(out, "\nRun `lintel help COMMAND` for a command's arguments.\n");
+}
+
+int command_usage_error(const struct command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "lintel %s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    command_print_usage(stderr, cmd);
+    return EXIT_USAGE;
+}
+
+int command_fail(const struct command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "lintel %s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return EXIT_FAILED;
+}
