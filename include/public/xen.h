@@ -44,11 +44,17 @@ __DEFINE_XEN_GUEST_HANDLE(uint64, uint64_t);
 #define XEN_FLEX_ARRAY_DIM
 #endif
 
-/* Typed constants that stay plain numbers in assembly. */
+/*
+ * Typed constants that stay plain numbers in assembly. Two levels, so that
+ * a macro argument is expanded before the suffix is pasted on.
+ */
 #ifndef __ASSEMBLY__
-#define xen_mk_uint(x)   (x##U)
-#define xen_mk_ulong(x)  (x##UL)
-#define xen_mk_ullong(x) (x##ULL)
+#define __xen_mk_uint(x)   x##U
+#define __xen_mk_ulong(x)  x##UL
+#define __xen_mk_ullong(x) x##ULL
+#define xen_mk_uint(x)     __xen_mk_uint(x)
+#define xen_mk_ulong(x)    __xen_mk_ulong(x)
+#define xen_mk_ullong(x)   __xen_mk_ullong(x)
 #else
 #define xen_mk_uint(x)   x
 #define xen_mk_ulong(x)  x

@@ -346,9 +346,11 @@ def main():
     checks = type_checks(ast, baseline_typedefs(args.workdir))
 
     macros = macro_candidates(ours_root, headers, args.workdir)
-    int_macros, _not_int = integer_only(macros, "ours", ours_root, headers,
-                                        args.workdir)
+    int_macros, not_int = integer_only(macros, "ours", ours_root, headers,
+                                       args.workdir)
     checks += [(name, name) for name in int_macros]
+    # A macro that is a number in Xen's headers must be one in ours too.
+    xen_ints, _ = integer_only(not_int, "xen", ours_root, headers, args.workdir)
 
     exe_ours, ours_checks, ours_missing = drop_failing(
         "ours", ours_root, headers, checks, args.workdir)
@@ -366,6 +368,9 @@ def main():
     xen_vals = parse_output(run([exe_xen]).stdout)
 
     passed = failed = 0
+    for name in xen_ints:
+        print("FAIL %s: an integer constant in Xen's headers, not in ours" % name)
+        failed += 1
     for name in xen_missing:
         print("FAIL %s: not defined (or not the same kind) in Xen's headers" % name)
         failed += 1
