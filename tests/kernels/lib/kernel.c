@@ -1,0 +1,134 @@
+/*
+ * Boot and run-time support of a PV test kernel: console output through
+ * console_io, the shared_info mapping, and the test run from entry to
+ * shutdown.
+ */
+#include "kernel.h"
+
+#include <stdarg.h>
+
+#include <public/sched.h>
+
+#include "format.h"
+
+extern char _end[];
+extern const struct test_case __tests_start[], __tests_end[];
+
+start_info_t *start_info;
+
+/* The page whose mapping we replace with shared_info; never used as memory. */
+static char shared_info_window[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static shared_info_t *shared_info_mapped;
+
+size_t string_length(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+int string_starts_with(const char *s, const char *prefix)
+{
+    while (*prefix)
+        if (*s++ != *prefix++)
+            return 0;
+    return 1;
+}
+
+int string_contains(const char *haystack, const char *needle)
+{
+    for (; *haystack; haystack++)
+        if (string_starts_with(haystack, needle))
+            return 1;
+    return *needle == '\0';
+}
+
+void *memory_set(void *dst, int value, size_t len)
+{
+    unsigned char *p = dst;
+    while (len--)
+        *p++ = (unsigned char)value;
+    return dst;
+}
+
+/* The compiler may emit calls to these for structure copies and zeroing. */
+void *memset(void *dst, int value, size_t len)
+{
+    return memory_set(dst, value, len);
+}
+
+void *memcpy(void *dst, const void *src, size_t len)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    while (len--)
+        *d++ = *s++;
+    return dst;
+}
+
+void console_write(const char *text, size_t len)
+{
+    HYPERVISOR_console_io(CONSOLEIO_write, len, text);
+}
+
+void printk(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    size_t len;
+
+    va_start(ap, fmt);
+    len = format_v(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    console_write(buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+}
+
+static void emit_line(const char *line)
+{
+    printk("%s\n", line);
+}
+
+unsigned long virt_to_mfn(const void *va)
+{
+    const unsigned long *p2m = (const unsigned long *)start_info->mfn_list;
+    unsigned long pfn = ((unsigned long)va - (unsigned long)KERNEL_VIRT_BASE_ADDR) / PAGE_SIZE;
+    return p2m[pfn];
+}
+
+shared_info_t *shared_info_map(void)
+{
+    unsigned long pte;
+
+    if (shared_info_mapped)
+        return shared_info_mapped;
+    pte = start_info->shared_info | PTE_PRESENT | PTE_WRITABLE | PTE_ACCESSED | PTE_DIRTY;
+    if (HYPERVISOR_update_va_mapping((unsigned long)shared_info_window, pte,
+                                     UVMF_INVLPG) != 0)
+        return 0;
+    shared_info_mapped = (shared_info_t *)shared_info_window;
+    return shared_info_mapped;
+}
+
+void shutdown(unsigned int reason)
+{
+    struct sched_shutdown arg = { .reason = reason };
+
+    for (;;)
+        HYPERVISOR_sched_op(SCHEDOP_shutdown, &arg);
+}
+
+void kernel_main(start_info_t *si)
+{
+    static struct test_run run;
+    char verdict[64];
+
+    start_info = si;
+    printk("\n%s: Lintel PV test kernel, start_info at %p\n", kernel_name, (void *)si);
+    testfw_begin(&run, emit_line);
+    for (const struct test_case *tc = __tests_start; tc < __tests_end; tc++)
+        testfw_run_case(&run, tc);
+    testfw_result_line(&run, verdict, sizeof(verdict));
+    printk("%s\n", verdict);
+    shutdown(SHUTDOWN_reboot);
+}
