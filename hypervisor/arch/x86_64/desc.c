@@ -1,0 +1,128 @@
+/*
+ * GDT, TSS and IDT. The GDT keeps Xen's reserved layout: PV guests own
+ * the entries below 0xe000 and load the flat ring-3 selectors the public
+ * headers define (FLAT_RING3_CS64 = 0xe033, ...), so ours live above.
+ */
+#include <lintel/layout.h>
+#include <lintel/lib.h>
+#include <lintel/traps.h>
+
+#define GDT_RESERVED_FIRST  (0xe000 / 8)
+#define GDT_ENTRIES         (GDT_RESERVED_FIRST + 16)
+
+#define DESC_CODE64_DPL0    0x00af9b000000ffffULL
+#define DESC_DATA_DPL0      0x00cf93000000ffffULL
+#define DESC_CODE32_DPL3    0x00cffb000000ffffULL
+#define DESC_DATA_DPL3      0x00cff3000000ffffULL
+#define DESC_CODE64_DPL3    0x00affb000000ffffULL
+
+struct tss64 {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __packed;
+
+struct idt_entry {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t ist;
+    uint8_t type_attr;
+    uint16_t offset_mid;
+    uint32_t offset_high;
+    uint32_t reserved;
+} __packed;
+
+struct table_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __packed;
+
+static uint64_t gdt[GDT_ENTRIES] __aligned(4096);
+static struct tss64 tss __aligned(128);
+static struct idt_entry idt[256] __aligned(4096);
+static uint8_t ist_stacks[3][IST_STACK_SIZE] __aligned(16);
+
+extern const char interrupt_stubs[];
+
+static void gdt_set(uint16_t selector, uint64_t desc)
+{
+    gdt[selector >> 3] = desc;
+}
+
+static void gdt_set_tss(uint16_t selector, const struct tss64 *t)
+{
+    uint64_t base = (uint64_t)(uintptr_t)t;
+    uint64_t limit = sizeof(*t) - 1;
+
+    gdt[selector >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+                         (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
+                         (((base >> 24) & 0xff) << 56);
+    gdt[(selector >> 3) + 1] = base >> 32;
+}
+
+void tss_set_ist(unsigned ist, uint64_t stack_top)
+{
+    tss.ist[ist - 1] = stack_top;
+}
+
+static void load_gdt_and_segments(void)
+{
+    struct table_ptr ptr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+
+    __asm__ volatile(
+        "lgdt %0\n\t"
+        "pushq %1\n\t"
+        "leaq 1f(%%rip), %%rax\n\t"
+        "pushq %%rax\n\t"
+        "lretq\n"
+        "1:\n\t"
+        "movl %2, %%eax\n\t"
+        "movl %%eax, %%ds\n\t"
+        "movl %%eax, %%es\n\t"
+        "movl %%eax, %%ss\n\t"
+        : : "m"(ptr), "i"(HYPERVISOR_CS), "i"(HYPERVISOR_DS) : "rax", "memory");
+    __asm__ volatile("ltr %w0" : : "r"(TSS_SELECTOR));
+}
+
+static void idt_set(unsigned vector, uint8_t ist)
+{
+    uint64_t handler = (uint64_t)(uintptr_t)(interrupt_stubs + vector * 16);
+
+    idt[vector] = (struct idt_entry){
+        .offset_low = handler & 0xffff,
+        .selector = HYPERVISOR_CS,
+        .ist = ist,
+        .type_attr = 0x8e,          /* present, DPL 0, interrupt gate */
+        .offset_mid = (handler >> 16) & 0xffff,
+        .offset_high = handler >> 32,
+    };
+}
+
+void descriptors_init(void)
+{
+    struct table_ptr idt_ptr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
+    gdt_set(HYPERVISOR_CS, DESC_CODE64_DPL0);
+    gdt_set(HYPERVISOR_DS, DESC_DATA_DPL0);
+    gdt_set(0xe020, DESC_CODE32_DPL3);  /* FLAT_RING3_CS32 */
+    gdt_set(0xe028, DESC_DATA_DPL3);    /* FLAT_RING3_DS32, SS */
+    gdt_set(0xe030, DESC_CODE64_DPL3);  /* FLAT_RING3_CS64 */
+    tss.iomap_base = sizeof(tss);       /* no I/O bitmap */
+    tss_set_ist(IST_NMI, (uint64_t)(uintptr_t)(ist_stacks[0] + IST_STACK_SIZE));
+    tss_set_ist(IST_DF, (uint64_t)(uintptr_t)(ist_stacks[1] + IST_STACK_SIZE));
+    tss_set_ist(IST_MCE, (uint64_t)(uintptr_t)(ist_stacks[2] + IST_STACK_SIZE));
+    gdt_set_tss(TSS_SELECTOR, &tss);
+    load_gdt_and_segments();
+
+    for (unsigned v = 0; v < 256; v++)
+        idt_set(v, 0);
+    /* These can arrive on a broken stack or mid-entry: give them their own. */
+    idt_set(VECTOR_NMI, IST_NMI);
+    idt_set(VECTOR_DOUBLE_FAULT, IST_DF);
+    idt_set(VECTOR_MACHINE_CHECK, IST_MCE);
+    __asm__ volatile("lidt %0" : : "m"(idt_ptr));
+}

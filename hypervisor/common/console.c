@@ -1,0 +1,141 @@
+/*
+ * printk, the log ring, and serial input routing (debug keys vs dom0).
+ */
+#include <lintel/console_input.h>
+#include <lintel/console_ring.h>
+#include <lintel/keyhandler.h>
+#include <lintel/lib.h>
+#include <lintel/power.h>
+#include <lintel/printk.h>
+#include <lintel/serial.h>
+#include <lintel/spinlock.h>
+#include <lintel/stacktrace.h>
+#include <lintel/time.h>
+#include <lintel/timer.h>
+
+#define LOG_RING_SIZE      (64 * 1024)
+#define DOM0_INPUT_SIZE    1024
+#define INPUT_POLL_NS      (10 * 1000 * 1000ULL)
+
+static char log_ring_buf[LOG_RING_SIZE];
+static struct console_ring log_ring = { log_ring_buf, LOG_RING_SIZE, 0 };
+static char dom0_input_buf[DOM0_INPUT_SIZE];
+static struct console_ring dom0_input = { dom0_input_buf, DOM0_INPUT_SIZE, 0 };
+static uint64_t dom0_input_read_pos;
+
+static spinlock_t console_lock = SPINLOCK_INIT;
+static enum log_level serial_loglevel = LOG_INFO;
+static bool serial_output = true;
+static struct console_input input_state = { CONSOLE_TO_HYPERVISOR, 0 };
+static struct timer input_poll_timer;
+
+void console_set_loglevel(enum log_level level)
+{
+    serial_loglevel = level;
+}
+
+void console_set_serial_output(bool enabled)
+{
+    serial_output = enabled;
+}
+
+void console_force_unlock(void)
+{
+    spin_unlock(&console_lock);
+}
+
+void vprintk_level(enum log_level level, const char *fmt, va_list ap)
+{
+    char line[512];
+    int n = lintel_vsnprintf(line, sizeof(line), fmt, ap);
+    size_t len = n < 0 ? 0 : MIN((size_t)n, sizeof(line) - 1);
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+
+    console_ring_write(&log_ring, line, len);
+    if (serial_output && level <= serial_loglevel)
+        serial_write(line, len);
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void printk_level(enum log_level level, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vprintk_level(level, fmt, ap);
+    va_end(ap);
+}
+
+size_t console_read_log(uint64_t *pos, char *buf, size_t len)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    size_t n = console_ring_read(&log_ring, pos, buf, len);
+
+    spin_unlock_irqrestore(&console_lock, flags);
+    return n;
+}
+
+size_t console_read_dom0_input(char *buf, size_t len)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    size_t n = console_ring_read(&dom0_input, &dom0_input_read_pos, buf, len);
+
+    spin_unlock_irqrestore(&console_lock, flags);
+    return n;
+}
+
+static void deliver_input(char c)
+{
+    switch (console_input_feed(&input_state, c)) {
+    case CONSOLE_SWALLOW:
+        break;
+    case CONSOLE_SWITCHED:
+        printk("(serial input now goes to %s; Ctrl-A three times to switch)\n",
+               input_state.target == CONSOLE_TO_DOM0 ? "dom0" : "Lintel");
+        break;
+    case CONSOLE_DELIVER:
+        if (input_state.target == CONSOLE_TO_HYPERVISOR) {
+            keyhandler_dispatch(c);
+        } else {
+            unsigned long flags = spin_lock_irqsave(&console_lock);
+            console_ring_write(&dom0_input, &c, 1);
+            spin_unlock_irqrestore(&console_lock, flags);
+        }
+        break;
+    }
+}
+
+static void poll_serial_input(void *unused)
+{
+    int c;
+
+    (void)unused;
+    /* Re-armed first so that a debug key dumping the timers sees it. */
+    timer_set(&input_poll_timer, now_ns() + INPUT_POLL_NS);
+    while ((c = serial_getc()) >= 0)
+        deliver_input((char)c);
+}
+
+void console_start_input_polling(void)
+{
+    timer_init(&input_poll_timer, poll_serial_input, NULL);
+    timer_set(&input_poll_timer, now_ns() + INPUT_POLL_NS);
+}
+
+__noreturn void panic(const char *fmt, ...)
+{
+    va_list ap;
+
+    local_irq_disable();
+    console_force_unlock();
+    console_set_serial_output(true);
+    printk_level(LOG_ERR, "\n****************************************\n");
+    printk_level(LOG_ERR, "Lintel: panic: ");
+    va_start(ap, fmt);
+    vprintk_level(LOG_ERR, fmt, ap);
+    va_end(ap);
+    printk_level(LOG_ERR, "\n");
+    stacktrace_print_here();
+    printk_level(LOG_ERR, "****************************************\n");
+    machine_stop_after_crash();
+}

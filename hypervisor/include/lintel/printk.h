@@ -1,0 +1,41 @@
+/*
+ * The hypervisor log. Every message goes into the console ring (read by
+ * dom0 through sysctl readconsole later) and, if its level passes loglvl=,
+ * to the serial line.
+ */
+#ifndef LINTEL_PRINTK_H
+#define LINTEL_PRINTK_H
+
+#include <lintel/types.h>
+
+enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+void printk_level(enum log_level level, const char *fmt, ...) __printf(2, 3);
+void vprintk_level(enum log_level level, const char *fmt, va_list ap);
+
+#define printk(...)   printk_level(LOG_INFO, __VA_ARGS__)
+#define pr_err(...)   printk_level(LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)  printk_level(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  printk_level(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...) printk_level(LOG_DEBUG, __VA_ARGS__)
+
+void console_set_loglevel(enum log_level level);
+void console_set_serial_output(bool enabled);
+/*
+ * Crash paths print without taking the console lock: the CPU that holds
+ * it may be the one that crashed.
+ */
+void console_force_unlock(void);
+
+/* Reads the log ring from stream position *pos on; see console_ring.h. */
+size_t console_read_log(uint64_t *pos, char *buf, size_t len);
+
+/* Bytes typed for dom0 while input is switched to it (until dom0 exists). */
+size_t console_read_dom0_input(char *buf, size_t len);
+
+/* Polls the serial line and dispatches input; runs from a timer. */
+void console_start_input_polling(void);
+
+__noreturn void panic(const char *fmt, ...) __printf(1, 2);
+
+#endif

@@ -1,0 +1,13 @@
+/* The COM1 UART: the hypervisor's console on real machines and in QEMU. */
+#ifndef LINTEL_SERIAL_H
+#define LINTEL_SERIAL_H
+
+#include <lintel/types.h>
+
+void serial_init(void);
+void serial_putc(char c);
+void serial_write(const char *s, size_t len);
+/* Returns -1 when no byte is waiting. */
+int serial_getc(void);
+
+#endif

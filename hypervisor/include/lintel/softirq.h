@@ -1,0 +1,20 @@
+/*
+ * Deferred work raised in interrupt context and run later with interrupts
+ * enabled (from the idle loop, and later on every return to a guest).
+ */
+#ifndef LINTEL_SOFTIRQ_H
+#define LINTEL_SOFTIRQ_H
+
+#include <lintel/types.h>
+
+enum softirq {
+    SOFTIRQ_TIMER,
+    SOFTIRQ_COUNT,
+};
+
+void softirq_register(enum softirq nr, void (*fn)(void));
+void softirq_raise(enum softirq nr);
+void softirq_run_pending(void);
+bool softirq_pending(void);
+
+#endif

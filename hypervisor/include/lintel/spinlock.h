@@ -1,0 +1,44 @@
+/* Test-and-set spinlocks; the _irqsave forms are for data that interrupt
+ * handlers also touch (the console, timers). */
+#ifndef LINTEL_SPINLOCK_H
+#define LINTEL_SPINLOCK_H
+
+#include <lintel/x86.h>
+
+typedef struct {
+    volatile int locked;
+} spinlock_t;
+
+#define SPINLOCK_INIT { 0 }
+
+static inline void spin_lock(spinlock_t *l)
+{
+    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+        while (l->locked)
+            cpu_relax();
+}
+
+static inline bool spin_trylock(spinlock_t *l)
+{
+    return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+static inline unsigned long spin_lock_irqsave(spinlock_t *l)
+{
+    unsigned long flags = local_irq_save();
+    spin_lock(l);
+    return flags;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+{
+    spin_unlock(l);
+    local_irq_restore(flags);
+}
+
+#endif
