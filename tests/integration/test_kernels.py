@@ -16,7 +16,7 @@ from harness.qemu import Machine
 
 LINTEL_CANNOT_RUN_PV = "Lintel cannot run PV guests yet (issue 4)"
 
-CHECK_KERNELS = ["hello"]
+CHECK_KERNELS = ["hello", "hypercalls"]
 
 
 def hypervisors():
@@ -36,9 +36,9 @@ def boot_test_kernel(hv, kernel, test_name):
 def test_kernel_checks_pass(hv, kernel):
     with boot_test_kernel(hv, kernel, f"kernel-{kernel}-{hv}") as machine:
         machine.start()
-        banner = machine.expect(rf"{kernel}: Lintel PV test kernel", timeout=60)
+        banner = machine.expect(rf"{kernel}: Lintel PV test kernel", timeout=20)
         assert banner
-        verdict = machine.expect(r"RESULT: (PASS|FAIL \((\d+) failed\))", timeout=60)
+        verdict = machine.expect(r"RESULT: (PASS|FAIL \((\d+) failed\))", timeout=30)
         log = open(machine.log_path, encoding="utf-8", errors="replace").read()
         failures = [line for line in log.splitlines() if line.startswith("FAIL ")]
         assert verdict.group(1) == "PASS", "\n".join(failures)
