@@ -16,7 +16,7 @@ from harness.qemu import Machine
 
 LINTEL_CANNOT_RUN_PV = "Lintel cannot run PV guests yet (issue 4)"
 
-CHECK_KERNELS = ["hello", "hypercalls"]
+CHECK_KERNELS = ["hello", "hypercalls", "traps"]
 
 
 def hypervisors():

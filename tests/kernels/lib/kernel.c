@@ -118,17 +118,36 @@ void shutdown(unsigned int reason)
         HYPERVISOR_sched_op(SCHEDOP_shutdown, &arg);
 }
 
-void kernel_main(start_info_t *si)
+static struct test_run run;
+
+static void print_verdict(void)
 {
-    static struct test_run run;
     char verdict[64];
 
+    testfw_result_line(&run, verdict, sizeof(verdict));
+    printk("%s\n", verdict);
+}
+
+void kernel_abort(const char *fmt, ...)
+{
+    char why[200];
+    va_list ap;
+
+    va_start(ap, fmt);
+    format_v(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    testfw_check(&run, 0, "kernel", 0, why, "(aborting the run)");
+    print_verdict();
+    shutdown(SHUTDOWN_reboot);
+}
+
+void kernel_main(start_info_t *si)
+{
     start_info = si;
     printk("\n%s: Lintel PV test kernel, start_info at %p\n", kernel_name, (void *)si);
     testfw_begin(&run, emit_line);
     for (const struct test_case *tc = __tests_start; tc < __tests_end; tc++)
         testfw_run_case(&run, tc);
-    testfw_result_line(&run, verdict, sizeof(verdict));
-    printk("%s\n", verdict);
+    print_verdict();
     shutdown(SHUTDOWN_reboot);
 }

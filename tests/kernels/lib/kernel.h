@@ -39,6 +39,12 @@ shared_info_t *shared_info_map(void);
 /* Machine frame behind one of our virtual addresses, via the p2m list. */
 unsigned long virt_to_mfn(const void *va);
 
+/*
+ * Reports a failure the run cannot continue after (e.g. an unexpected
+ * trap), prints the failing verdict and ends the domain.
+ */
+void kernel_abort(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
 /* Ends the domain; on Xen dom0 a reboot makes QEMU (-no-reboot) exit. */
 void shutdown(unsigned int reason) __attribute__((noreturn));
 
@@ -46,5 +52,6 @@ size_t string_length(const char *s);
 int string_starts_with(const char *s, const char *prefix);
 int string_contains(const char *haystack, const char *needle);
 void *memory_set(void *dst, int value, size_t len);
+void *memcpy(void *dst, const void *src, size_t len);
 
 #endif /* TESTKERNEL_KERNEL_H */

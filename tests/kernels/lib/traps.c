@@ -1,0 +1,92 @@
+/* Exception dispatch for the test kernels; see traps.h. */
+#include "traps.h"
+
+#include "kernel.h"
+
+#define NR_STUB_VECTORS 20
+
+struct fixup {
+    uint64_t fault_rip;
+    uint64_t resume_rip;
+};
+
+extern const struct fixup __fixups_start[], __fixups_end[];
+extern const uint64_t trap_entry_table[NR_STUB_VECTORS];
+
+volatile struct trap_record last_trap;
+trap_hook_t trap_hook;
+
+static const struct fixup *find_fixup(uint64_t rip)
+{
+    for (const struct fixup *f = __fixups_start; f < __fixups_end; f++)
+        if (f->fault_rip == rip)
+            return f;
+    return 0;
+}
+
+static uint64_t current_cr2(void)
+{
+    shared_info_t *shared = shared_info_map();
+    return shared ? shared->vcpu_info[0].arch.cr2 : ~0ULL;
+}
+
+void trap_dispatch(struct trap_frame *frame)
+{
+    const struct fixup *fixup;
+
+    last_trap.count++;
+    last_trap.vector = frame->vector;
+    last_trap.error_code = frame->error_code;
+    last_trap.rip = frame->rip;
+    last_trap.cs = frame->cs;
+    last_trap.cr2 = frame->vector == 14 ? current_cr2() : 0;
+    last_trap.resumed_at_fixup = 0;
+
+    if (trap_hook && trap_hook(frame))
+        return;
+    fixup = find_fixup(frame->rip);
+    if (fixup) {
+        frame->rip = fixup->resume_rip;
+        last_trap.resumed_at_fixup = 1;
+        return;
+    }
+    /* int3 and into are traps: rip already points past the instruction. */
+    if (frame->vector == 3 || frame->vector == 4)
+        return;
+    kernel_abort("unexpected trap: vector %lu error %#lx at rip %#lx",
+                 (unsigned long)frame->vector, (unsigned long)frame->error_code,
+                 (unsigned long)frame->rip);
+}
+
+void trap_reset(void)
+{
+    last_trap.count = 0;
+    last_trap.vector = ~0ULL;
+    last_trap.error_code = 0;
+    last_trap.rip = 0;
+    last_trap.cr2 = 0;
+    last_trap.resumed_at_fixup = 0;
+    trap_hook = 0;
+}
+
+long traps_install_with_int3_dpl(unsigned int dpl)
+{
+    static trap_info_t table[NR_STUB_VECTORS + 1];
+
+    for (unsigned int v = 0; v < NR_STUB_VECTORS; v++) {
+        table[v].vector = (uint8_t)v;
+        table[v].flags = 0;  /* DPL 0, events masked on entry */
+        table[v].cs = FLAT_KERNEL_CS;
+        table[v].address = trap_entry_table[v];
+    }
+    table[3].flags = (uint8_t)dpl;
+    table[4].flags = 3;
+    table[NR_STUB_VECTORS] = (trap_info_t){ 0 };
+    trap_reset();
+    return HYPERVISOR_set_trap_table(table);
+}
+
+long traps_install(void)
+{
+    return traps_install_with_int3_dpl(3);
+}
