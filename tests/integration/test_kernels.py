@@ -7,6 +7,7 @@ the expected values in the kernels are what Xen does, so Xen must pass
 every one; Lintel is expected to fail until it runs PV guests.
 """
 import os
+import re
 
 import pytest
 
@@ -44,3 +45,25 @@ def test_kernel_checks_pass(hv, kernel):
         assert verdict.group(1) == "PASS", "\n".join(failures)
         # The kernel reboots the machine when done; QEMU (-no-reboot) then exits.
         machine.wait_exit(timeout=30)
+
+
+# Both hypervisors report a crashed dom0 with a line naming the domain.
+DOM0_CRASH_REPORT = r"Domain 0\b[^\r\n]*\bcrashed"
+
+
+@pytest.mark.parametrize("hv", hypervisors())
+def test_unhandled_fault_crashes_only_the_domain(hv):
+    """crash faults with no trap table: the hypervisor must report the
+    domain's crash and restart the machine (dom0's crash does that on Xen),
+    not fall over itself and not let the kernel carry on."""
+    with boot_test_kernel(hv, "crash", f"kernel-crash-{hv}") as machine:
+        machine.start()
+        machine.expect(r"crash: Lintel PV test kernel", timeout=20)
+        machine.expect(r"crash: about to fault at 0x2000", timeout=20)
+        machine.expect(DOM0_CRASH_REPORT, timeout=20)
+        # Xen restarts the machine 5 s after a dom0 crash; -no-reboot ends QEMU.
+        machine.wait_exit(timeout=30)
+        log = open(machine.log_path, encoding="utf-8", errors="replace").read()
+        assert "still running after the fault" not in log
+        assert "RESULT:" not in log
+        assert not re.search(r"\(XEN\) Panic|Lintel: panic", log)
