@@ -8,7 +8,7 @@
 #define NEEDS_BUILDER  "needs the PV domain builder, which is not written yet"
 #define NEEDS_STORE    "needs the store client, which is not written yet"
 #define NEEDS_CONSOLED "needs lintel-consoled, which is not written yet"
-#define NEEDS_LIB      "needs the hypervisor library, which is not written yet"
+#define NEEDS_LIB      "needs domctl wrappers in libxenctl that are not written yet"
 
 static const struct command commands[] = {
     { "help", cmd_help, "[COMMAND]", "show the commands, or one command's usage", NULL },
@@ -16,14 +16,12 @@ static const struct command commands[] = {
       "parse and validate an xl.cfg or libvirt XML file; print it normalized", NULL },
     { "create", NULL, "[-c] CONFIG", "build and start a domain (-c: attach its console)",
       NEEDS_BUILDER },
-    { "list", NULL, "[-l] [--json] [DOMAIN...]", "list domains", NEEDS_LIB },
-    { "info", NULL, "", "show the host and hypervisor", NEEDS_LIB },
-    { "dmesg", NULL, "[-c]", "show the hypervisor's console ring (-c: clear it)",
-      NEEDS_LIB },
-    { "pause", NULL, "DOMAIN", "pause a domain's vCPUs", NEEDS_LIB },
-    { "unpause", NULL, "DOMAIN", "let a paused domain run again", NEEDS_LIB },
-    { "destroy", NULL, "DOMAIN", "stop a domain at once and free its resources",
-      NEEDS_LIB },
+    { "list", cmd_list, "[-l] [--json] [DOMAIN...]", "list domains", NULL },
+    { "info", cmd_info, "", "show the host and hypervisor", NULL },
+    { "dmesg", cmd_dmesg, "[-c]", "show the hypervisor's console ring (-c: clear it)", NULL },
+    { "pause", cmd_pause, "DOMAIN", "pause a domain's vCPUs", NULL },
+    { "unpause", cmd_unpause, "DOMAIN", "let a paused domain run again", NULL },
+    { "destroy", cmd_destroy, "DOMAIN", "stop a domain at once and free its resources", NULL },
     { "shutdown", NULL, "[-w] DOMAIN", "ask a domain to shut down (-w: wait for it)",
       NEEDS_STORE },
     { "reboot", NULL, "DOMAIN", "ask a domain to reboot", NEEDS_STORE },
@@ -31,8 +29,7 @@ static const struct command commands[] = {
       NEEDS_CONSOLED },
     { "mem-set", NULL, "DOMAIN MEMORY", "set a domain's memory target (MiB, or k/m/g/t)",
       NEEDS_STORE },
-    { "mem-max", NULL, "DOMAIN MEMORY", "set a domain's memory limit (MiB, or k/m/g/t)",
-      NEEDS_LIB },
+    { "mem-max", cmd_mem_max, "DOMAIN MEMORY", "set a domain's memory limit (MiB, or k/m/g/t)", NULL },
     { "vcpu-set", NULL, "DOMAIN COUNT", "set how many vCPUs a domain has online",
       NEEDS_STORE },
     { "vcpu-list", NULL, "[DOMAIN]", "list vCPUs with state, time and affinity",
@@ -107,4 +104,27 @@ int command_fail(const struct command *cmd, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     return EXIT_FAILED;
+}
+
+int command_getopt(const struct command *cmd, int argc, char **argv,
+                   const char *shortopts, const struct option *longopts)
+{
+    static const struct option no_longopts[] = { { NULL, 0, NULL, 0 } };
+    char spec[64];
+    int opt;
+
+    /* Options may follow operands; ':' reports missing arguments as ':'. */
+    snprintf(spec, sizeof(spec), ":%s", shortopts);
+    opterr = 0;
+    opt = getopt_long(argc, argv, spec, longopts ? longopts : no_longopts, NULL);
+    if (opt == '?') {
+        if (optopt)
+            command_usage_error(cmd, "unknown option \"-%c\"", optopt);
+        else
+            command_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+    } else if (opt == ':') {
+        command_usage_error(cmd, "option \"%s\" needs a value", argv[optind - 1]);
+        opt = '?';
+    }
+    return opt;
 }

@@ -6,5 +6,12 @@
 
 int cmd_help(const struct command *cmd, int argc, char **argv);
 int cmd_check_config(const struct command *cmd, int argc, char **argv);
+int cmd_list(const struct command *cmd, int argc, char **argv);
+int cmd_info(const struct command *cmd, int argc, char **argv);
+int cmd_dmesg(const struct command *cmd, int argc, char **argv);
+int cmd_pause(const struct command *cmd, int argc, char **argv);
+int cmd_unpause(const struct command *cmd, int argc, char **argv);
+int cmd_destroy(const struct command *cmd, int argc, char **argv);
+int cmd_mem_max(const struct command *cmd, int argc, char **argv);
 
 #endif

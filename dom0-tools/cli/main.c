@@ -24,5 +24,6 @@ int main(int argc, char **argv)
     }
     if (cmd->unavailable)
         return command_fail(cmd, "not available yet: %s", cmd->unavailable);
-    return cmd->handler(cmd, argc - 2, argv + 2);
+    /* Handlers see their own name as argv[0], as getopt expects. */
+    return cmd->handler(cmd, argc - 1, argv + 1);
 }

@@ -1,0 +1,81 @@
+/*
+ * libxenctl: the toolstack's access to the hypervisor from dom0 userspace,
+ * through Linux's /dev/xen/privcmd. Works the same on Xen 4.17 and Lintel
+ * since both speak domctl/sysctl interface version 0x15.
+ *
+ * Every function returns 0 (or a count) on success and a negative errno on
+ * failure; hypervisor errors come back as the hypervisor's errno.
+ */
+#ifndef LINTEL_XENCTL_H
+#define LINTEL_XENCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "public/domctl.h"
+#include "public/sysctl.h"
+
+#define XENCTL_PRIVCMD_PATH   "/dev/xen/privcmd"
+#define XENCTL_HYPERCALL_PATH "/dev/xen/hypercall"
+#define XENCTL_PAGE_SIZE      4096UL
+
+struct xenctl {
+    int privcmd_fd;
+    int hypercall_fd;       /* -1 when the kernel lacks /dev/xen/hypercall */
+};
+
+/*
+ * Memory the hypervisor may read and write during a hypercall: it must
+ * stay resident and must not move while the call runs, so it comes from
+ * /dev/xen/hypercall (or, failing that, locked anonymous memory).
+ */
+struct hcall_buffer {
+    void *addr;
+    size_t size;            /* whole pages */
+};
+
+/* Opens the devices; on failure *WHY is a hint to append to strerror(). */
+int xenctl_open(struct xenctl *ctl, const char **why);
+void xenctl_close(struct xenctl *ctl);
+
+int hcall_buffer_alloc(struct xenctl *ctl, size_t size, struct hcall_buffer *buf);
+void hcall_buffer_free(struct hcall_buffer *buf);
+
+/* One hypercall with up to five arguments; result or -errno. */
+long xenctl_hypercall(struct xenctl *ctl, unsigned op, uint64_t a0, uint64_t a1,
+                      uint64_t a2, uint64_t a3, uint64_t a4);
+
+/* Bounces OP through a hypercall buffer; fills in interface_version. */
+int xenctl_domctl(struct xenctl *ctl, struct xen_domctl *op);
+int xenctl_sysctl(struct xenctl *ctl, struct xen_sysctl *op);
+
+/* domctl wrappers */
+int xenctl_domain_getinfo(struct xenctl *ctl, uint32_t domid,
+                          struct xen_domctl_getdomaininfo *info);
+int xenctl_domain_pause(struct xenctl *ctl, uint32_t domid);
+int xenctl_domain_unpause(struct xenctl *ctl, uint32_t domid);
+int xenctl_domain_destroy(struct xenctl *ctl, uint32_t domid);
+int xenctl_domain_max_mem(struct xenctl *ctl, uint32_t domid, uint64_t max_kib);
+
+/* sysctl wrappers */
+int xenctl_physinfo(struct xenctl *ctl, struct xen_sysctl_physinfo *info);
+int xenctl_sched_id(struct xenctl *ctl, uint32_t *sched_id);
+/*
+ * Fills up to MAX entries for domains with id >= FIRST; returns how many.
+ */
+int xenctl_domain_list(struct xenctl *ctl, uint32_t first,
+                       struct xen_domctl_getdomaininfo *infos, uint32_t max);
+/*
+ * Reads the whole hypervisor console ring, calling SINK for each chunk;
+ * CLEAR empties the ring afterwards.
+ */
+int xenctl_read_console(struct xenctl *ctl, bool clear,
+                        void (*sink)(void *ctx, const char *text, size_t len),
+                        void *ctx);
+
+/* xen_version: "4.17" style version, extra version, capabilities, cmdline. */
+int xenctl_version(struct xenctl *ctl, unsigned *major, unsigned *minor);
+int xenctl_version_string(struct xenctl *ctl, int cmd, char *out, size_t out_len);
+
+#endif
