@@ -35,6 +35,7 @@ components: setup
 
 image: components artifacts
 	@bash dom0-tools/image/build-dom0-image.sh $(BUILD)
+	@bash dom0-tools/image/build-dom0-image.sh $(BUILD) --xen-tools
 
 # Host unit tests only (cmocka), one binary per area.
 check: components

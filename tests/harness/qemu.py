@@ -34,6 +34,8 @@ FATAL_PATTERNS = [
     r"\(XEN\) Panic on CPU[^\r\n]*",
     r"\(XEN\) \*\*\*\* [^\r\n]*",
     r"Lintel: (halted|panic)[^\r\n]*",
+    # Lintel says so when boot stops short of a piece that does not exist yet.
+    r"Lintel: [^\r\n]*not built yet[^\r\n]*",
 ]
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

@@ -9,6 +9,9 @@
 #   $1/kernel/root/          the unpacked package (modules under lib/modules/)
 #   $1/xen/xen.elf           Xen 4.17, decompressed so QEMU -kernel loads it
 #   $1/xen/version           the package version
+#   $1/xen-tools/root/       Debian's Xen 4.17 userspace (xl, xenstored, oxenstored,
+#                            xentop, xenstore-utils and their libraries), unpacked;
+#                            carried only by the dom0-xentools image, for comparisons
 set -euo pipefail
 cache=$(realpath -m "${1:?usage: fetch-debian-artifacts.sh CACHE_DIR}")
 mkdir -p "$cache/debs"
@@ -55,4 +58,16 @@ if [ ! -s "$cache/xen/xen.elf" ]; then
     gunzip -c "$gz" > "$cache/xen/xen.elf"
     dpkg-deb -f "$deb" Version > "$cache/xen/version"
     echo "setup: xen $(cat "$cache/xen/version") unpacked"
+fi
+
+# Debian's own toolstack and store daemons, for the anchor benchmarks on Xen 4.17.
+xen_tools=(xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17 libxenstore4
+           libxencall1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxentoollog1
+           libxentoolcore1 libxendevicemodel1 libxenhypfs1 libyajl2)
+if [ ! -x "$cache/xen-tools/root/usr/lib/xen-4.17/bin/xl" ]; then
+    rm -rf "$cache/xen-tools" && mkdir -p "$cache/xen-tools"
+    for pkg in "${xen_tools[@]}"; do
+        dpkg-deb -x "$(download "$pkg")" "$cache/xen-tools/root"
+    done
+    echo "setup: Xen 4.17 userspace unpacked (${#xen_tools[@]} packages)"
 fi
