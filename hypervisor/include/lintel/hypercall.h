@@ -1,0 +1,40 @@
+/*
+ * Hypercall dispatch. The entry stub (arch/x86_64/pv/entry.S, syscall from
+ * the guest kernel) saves the guest's registers and calls
+ * hypercall_dispatch(), which indexes hypercall_table by the Xen number in
+ * rax and passes rdi, rsi, rdx, r10, r8. Each handler lives in the file that
+ * owns its object and is registered in common/hypercall_table.c. Unknown or
+ * unimplemented numbers return -ENOSYS. With the boot option
+ * hypercall_trace, every call is logged with its arguments and result.
+ *
+ * A handler that must stop part way (a long batch) returns
+ * hypercall_continue(...): the guest re-executes the hypercall with updated
+ * arguments, so interrupts and other vCPUs get the CPU in between.
+ */
+#ifndef LINTEL_HYPERCALL_H
+#define LINTEL_HYPERCALL_H
+
+#include <lintel/types.h>
+
+struct cpu_regs;
+
+typedef long (*hypercall_fn)(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                             uint64_t a5);
+
+struct hypercall_entry {
+    hypercall_fn fn;
+    const char *name;
+};
+
+#define NR_HYPERCALLS 64
+extern const struct hypercall_entry hypercall_table[NR_HYPERCALLS];
+
+void hypercall_dispatch(struct cpu_regs *regs);
+/* Rewinds the guest's rip to the hypercall instruction and stores the
+ * given arguments back, so the call resumes where it stopped. */
+long hypercall_continue(struct cpu_regs *regs, uint64_t a1, uint64_t a2, uint64_t a3,
+                        uint64_t a4, uint64_t a5);
+/* The register frame of the hypercall in progress on this pCPU. */
+struct cpu_regs *hypercall_regs(void);
+
+#endif

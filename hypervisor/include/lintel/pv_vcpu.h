@@ -1,0 +1,54 @@
+/*
+ * A 64-bit PV vCPU's guest-visible CPU state (owned by arch/x86_64/pv/).
+ * Both the guest kernel and guest user run in ring 3; the hypervisor keeps
+ * which of the two is current (in_kernel) and switches page-table roots and
+ * GS bases between them on syscall from user, the iret hypercall and trap
+ * bounces, as Xen does.
+ */
+#ifndef LINTEL_PV_VCPU_H
+#define LINTEL_PV_VCPU_H
+
+#include <lintel/types.h>
+
+#define PV_GDT_MAX_FRAMES 14        /* guest GDT entries below 0xe000 */
+
+struct pv_trap_entry {              /* set_trap_table, by vector */
+    uint64_t address;
+    uint16_t cs;
+    uint8_t flags;                  /* DPL in bits 0-1, "disable events" in bit 2 */
+};
+
+struct pv_vcpu {
+    /* Saved guest registers while descheduled (layout of struct cpu_regs). */
+    uint64_t saved_regs[22];
+
+    bool in_kernel;
+    mfn_t kernel_root;              /* L4 for kernel mode (NEW_BASEPTR) */
+    mfn_t user_root;                /* L4 for user mode (NEW_USER_BASEPTR); 0: none */
+
+    uint64_t kernel_sp;             /* stack_switch */
+    uint16_t kernel_ss;
+
+    struct pv_trap_entry traps[256];
+    uint64_t event_callback, failsafe_callback, syscall_callback, nmi_callback;
+    bool syscall_disables_events;
+
+    uint64_t fs_base, gs_base_kernel, gs_base_user;
+    uint64_t gdt_frames[PV_GDT_MAX_FRAMES];
+    unsigned gdt_entries;
+    uint64_t ldt_base;
+    unsigned ldt_entries;
+
+    uint64_t debugreg[8];
+    uint64_t cr2;                   /* also mirrored in vcpu_info->arch.cr2 */
+    bool fpu_switched_out;          /* fpu_taskswitch(1): #NM to the guest */
+    unsigned iopl;                  /* physdev set_iopl, dom0 */
+
+    /* vcpu_info: in shared_info until VCPUOP_register_vcpu_info moves it. */
+    void *vcpu_info;                /* direct-map pointer */
+    mfn_t vcpu_info_mfn;
+
+    void *fpu_area;                 /* FXSAVE/XSAVE image, 64-byte aligned */
+};
+
+#endif
