@@ -1,0 +1,34 @@
+/*
+ * The scheduler's interface (common/sched_*.c owns the policy; issue 6 makes
+ * it a credit scheduler on every pCPU). The PV layer provides the mechanism it
+ * calls to switch: pv_context_switch() in arch/x86_64/pv/.
+ */
+#ifndef LINTEL_SCHED_H
+#define LINTEL_SCHED_H
+
+#include <lintel/domain.h>
+
+/* Called once per vCPU when it is created, before it can run. */
+int sched_init_vcpu(struct vcpu *v);
+void sched_destroy_vcpu(struct vcpu *v);
+/* The vCPU became runnable (unpaused, unblocked, brought up): queue it and
+ * interrupt a pCPU if it should run now. Safe from interrupt context. */
+void sched_wake(struct vcpu *v);
+/* The vCPU must stop running (blocked, paused, down, domain dying). */
+void sched_sleep(struct vcpu *v);
+/* SCHEDOP_yield: give up the rest of the time slice. */
+void sched_yield(void);
+/* Picks the next vCPU on this pCPU and switches to it if it differs; called
+ * on the way back to a guest when a reschedule is pending. */
+void schedule(void);
+/* Sets the flag schedule() checks on the exit path. */
+void sched_raise_softirq(int cpu);
+/* Enters the scheduler loop on this pCPU for good (end of boot). */
+__noreturn void sched_start(void);
+
+/* Mechanism, from arch/x86_64/pv/: saves prev's state, loads next's (page
+ * tables, GDT/LDT, segment bases, FPU lazily, kernel stack) and returns to
+ * next's guest context. prev may be the idle vCPU. */
+void pv_context_switch(struct vcpu *prev, struct vcpu *next);
+
+#endif
