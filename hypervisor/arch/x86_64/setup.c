@@ -56,17 +56,24 @@ static void print_option_help(void)
         pr_debug("   %-16s %s\n", cmdline_option_name(i), cmdline_option_help(i));
 }
 
+/* Multiboot1 loaders (QEMU, GRUB's "multiboot") put the image path first;
+ * GRUB's multiboot2 passes only the arguments. */
+static const char *hypervisor_args(const struct boot_info *bi)
+{
+    return bi->protocol == 1 ? cmdline_skip_image_name(bi->cmdline) : bi->cmdline;
+}
+
 static void apply_options(const struct boot_info *bi)
 {
     unsigned problems;
 
     cmdline_defaults(&boot_options);
-    problems = cmdline_parse(cmdline_skip_image_name(bi->cmdline), &boot_options,
-                             report_option_problem, NULL);
+    problems = cmdline_parse(hypervisor_args(bi), &boot_options, report_option_problem,
+                             NULL);
     console_set_loglevel(boot_options.loglvl < 0 ? LOG_ERR : (enum log_level)boot_options.loglvl);
     console_set_serial_output(boot_options.console_serial);
     power_set_noreboot(boot_options.noreboot);
-    printk("Command line: %s%s\n", cmdline_skip_image_name(bi->cmdline),
+    printk("Command line: %s%s\n", hypervisor_args(bi),
            problems ? " (problems reported above; those options were ignored)" : "");
     if (boot_options.hypercall_trace)
         printk("hypercall_trace: every hypercall will be logged\n");
