@@ -1,0 +1,39 @@
+/*
+ * The PV memory manager's interface (arch/x86_64/pv/mm*.c and common/memory.c
+ * own it; the rules are issue 5's): a frame is a page table of one level, a
+ * descriptor table, or writable, never two at once; guest tables reference
+ * only frames the guest owns (or is granted); the hypervisor's L4 slots
+ * 256-271 are installed by the hypervisor in every guest L4 and are never
+ * guest-writable; the machine-to-phys table is mapped read-only for guests.
+ */
+#ifndef LINTEL_PV_MM_H
+#define LINTEL_PV_MM_H
+
+#include <lintel/domain.h>
+
+/* Global set-up at boot: the M2P table (RW for ring 0, RO for guests). */
+void pv_mm_init(void);
+void m2p_set(mfn_t mfn, uint64_t pfn);
+uint64_t m2p_get(mfn_t mfn);
+
+/* Domain memory: allocation charged to d (respecting max_pages) and release
+ * of everything a dying domain owns. */
+mfn_t domain_alloc_page(struct domain *d);          /* INVALID_MFN when refused */
+int domain_free_page(struct domain *d, mfn_t mfn);  /* -EBUSY while referenced */
+void domain_release_memory(struct domain *d);
+
+/* Reference counting and typing (what the hypercalls and the builder use). */
+bool get_page(mfn_t mfn, struct domain *d);         /* false: not d's frame */
+void put_page(mfn_t mfn);
+int get_page_type(mfn_t mfn, struct domain *d, unsigned type);  /* validates */
+void put_page_type(mfn_t mfn);
+
+/* Pins the L4 (validating the whole tree) and makes it v's kernel or user
+ * root; the builder uses these for dom0's bootstrap tables too. */
+int pv_pin_table(struct domain *d, mfn_t mfn, unsigned level);
+int pv_unpin_table(struct domain *d, mfn_t mfn);
+int pv_set_root(struct vcpu *v, mfn_t l4_mfn, bool user);
+/* Writes the hypervisor's reserved L4 slots into a guest L4 (at validation). */
+void pv_install_hv_slots(uint64_t *l4);
+
+#endif
