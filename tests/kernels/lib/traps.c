@@ -3,7 +3,8 @@
 
 #include "kernel.h"
 
-#define NR_STUB_VECTORS 20
+/* Vectors 0-19, then SOFT_INT_VECTOR. */
+#define NR_STUBS 21
 
 struct fixup {
     uint64_t fault_rip;
@@ -11,7 +12,12 @@ struct fixup {
 };
 
 extern const struct fixup __fixups_start[], __fixups_end[];
-extern const uint64_t trap_entry_table[NR_STUB_VECTORS];
+extern const uint64_t trap_entry_table[NR_STUBS];
+
+static unsigned int stub_vector(unsigned int stub)
+{
+    return stub < 20 ? stub : SOFT_INT_VECTOR;
+}
 
 volatile struct trap_record last_trap;
 trap_hook_t trap_hook;
@@ -50,8 +56,8 @@ void trap_dispatch(struct trap_frame *frame)
         last_trap.resumed_at_fixup = 1;
         return;
     }
-    /* int3 and into are traps: rip already points past the instruction. */
-    if (frame->vector == 3 || frame->vector == 4)
+    /* int3 and int $n are traps: rip already points past the instruction. */
+    if (frame->vector == 3 || frame->vector == SOFT_INT_VECTOR)
         return;
     kernel_abort("unexpected trap: vector %lu error %#lx at rip %#lx",
                  (unsigned long)frame->vector, (unsigned long)frame->error_code,
@@ -69,24 +75,40 @@ void trap_reset(void)
     trap_hook = 0;
 }
 
-long traps_install_with_int3_dpl(unsigned int dpl)
+long traps_install_with_gate_dpl(unsigned int vector, unsigned int dpl)
 {
-    static trap_info_t table[NR_STUB_VECTORS + 1];
+    static trap_info_t table[NR_STUBS + 1];
+    unsigned int n = 0;
+    int found = 0;
+    long rc;
 
-    for (unsigned int v = 0; v < NR_STUB_VECTORS; v++) {
-        table[v].vector = (uint8_t)v;
-        table[v].flags = 0;  /* DPL 0, events masked on entry */
-        table[v].cs = FLAT_KERNEL_CS;
-        table[v].address = trap_entry_table[v];
+    for (unsigned int i = 0; i < NR_STUBS; i++) {
+        unsigned int v = stub_vector(i);
+        /* DPL 0 and events masked on entry, except where software raises it. */
+        unsigned int flags = (v == 3 || v == SOFT_INT_VECTOR) ? 3 : 0;
+
+        if (v == vector) {
+            found = 1;
+            if (dpl == TRAP_NO_GATE)
+                continue;
+            flags = dpl;
+        }
+        table[n].vector = (uint8_t)v;
+        table[n].flags = (uint8_t)flags;
+        table[n].cs = FLAT_KERNEL_CS;
+        table[n].address = trap_entry_table[i];
+        n++;
     }
-    table[3].flags = (uint8_t)dpl;
-    table[4].flags = 3;
-    table[NR_STUB_VECTORS] = (trap_info_t){ 0 };
+    table[n] = (trap_info_t){ 0 };
+    if (!found)
+        return -1;
     trap_reset();
-    return HYPERVISOR_set_trap_table(table);
+    /* set_trap_table only adds entries; clearing first drops an omitted gate. */
+    rc = HYPERVISOR_set_trap_table(0);
+    return rc ? rc : HYPERVISOR_set_trap_table(table);
 }
 
 long traps_install(void)
 {
-    return traps_install_with_int3_dpl(3);
+    return traps_install_with_gate_dpl(3, 3);
 }

@@ -37,10 +37,21 @@ extern volatile struct trap_record last_trap;
 typedef int (*trap_hook_t)(struct trap_frame *frame);
 extern trap_hook_t trap_hook;
 
-/* Registers the stubs for vectors 0-19; int3 (3) and into (4) are callable from ring 3. */
+/* The software-interrupt vector the tests raise with int $0x80. */
+#define SOFT_INT_VECTOR 0x80
+
+/*
+ * Registers the stubs for vectors 0-19 and SOFT_INT_VECTOR, all with gate
+ * DPL 0 except int3 and SOFT_INT_VECTOR (DPL 3).
+ */
 long traps_install(void);
-/* Same, but int3 is given DPL 0 so that int3 in the (ring 3) kernel cannot reach it. */
-long traps_install_with_int3_dpl(unsigned int dpl);
+/*
+ * The same with one of those vectors' gate DPL changed, to test who may
+ * raise it, or with no gate at all for it (TRAP_NO_GATE); -1 for a vector
+ * without a stub.
+ */
+#define TRAP_NO_GATE 0xff
+long traps_install_with_gate_dpl(unsigned int vector, unsigned int dpl);
 void trap_reset(void);
 
 /*

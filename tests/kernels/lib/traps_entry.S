@@ -44,6 +44,7 @@ trap_stub 16, 0
 trap_stub 17, 1
 trap_stub 18, 0
 trap_stub 19, 0
+trap_stub 128, 0
 
 trap_common:
     push %rax
@@ -95,3 +96,4 @@ trap_entry_table:
     .quad trap_entry_8, trap_entry_9, trap_entry_10, trap_entry_11
     .quad trap_entry_12, trap_entry_13, trap_entry_14, trap_entry_15
     .quad trap_entry_16, trap_entry_17, trap_entry_18, trap_entry_19
+    .quad trap_entry_128
