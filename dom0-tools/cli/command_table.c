@@ -14,6 +14,8 @@ static const struct command commands[] = {
     { "help", cmd_help, "[COMMAND]", "show the commands, or one command's usage", NULL },
     { "check-config", cmd_check_config, "CONFIG",
       "parse and validate an xl.cfg or libvirt XML file; print it normalized", NULL },
+    { "kernel-info", cmd_kernel_info, "[-m MEMORY] KERNEL",
+      "show a PV kernel's Xen notes (and its boot layout for MEMORY)", NULL },
     { "create", NULL, "[-c] CONFIG", "build and start a domain (-c: attach its console)",
       NEEDS_BUILDER },
     { "list", cmd_list, "[-l] [--json] [DOMAIN...]", "list domains", NULL },

@@ -13,5 +13,6 @@ int cmd_pause(const struct command *cmd, int argc, char **argv);
 int cmd_unpause(const struct command *cmd, int argc, char **argv);
 int cmd_destroy(const struct command *cmd, int argc, char **argv);
 int cmd_mem_max(const struct command *cmd, int argc, char **argv);
+int cmd_kernel_info(const struct command *cmd, int argc, char **argv);
 
 #endif
