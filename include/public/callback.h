@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: callback_op, how a PV kernel tells the hypervisor
  * where to enter it for events, failed segment loads, syscalls and NMIs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: domctl, the toolstack's per-domain control hypercall.
  *

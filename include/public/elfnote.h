@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: the ELF note types a PV kernel image carries in its
  * "Xen" notes. The domain builder reads them to learn where to load the

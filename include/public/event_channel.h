@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: event channels, HYPERVISOR_event_channel_op(cmd, arg).
  *

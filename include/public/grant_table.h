@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: grant tables, HYPERVISOR_grant_table_op(cmd, args, count).
  *

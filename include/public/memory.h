@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: memory_op, HYPERVISOR_memory_op(cmd, arg).
  *

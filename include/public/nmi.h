@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: nmi_op and the NMI reason bits in
  * shared_info.arch.nmi_reason.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: physdev_op, HYPERVISOR_physdev_op(cmd, arg).
  * Mostly dom0's access to real interrupts, I/O ports and PCI devices.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: platform_op, dom0's hypercall for host-wide
  * settings (wall clock, firmware information, physical CPUs).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: sched_op, HYPERVISOR_sched_op(cmd, arg).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: sysctl, the toolstack's host-wide control hypercall.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: vcpu_op, HYPERVISOR_vcpu_op(cmd, vcpuid, arg).
  */

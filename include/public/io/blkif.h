@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: the virtual block device protocol (blkfront/blkback).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: a domU's console ring, the page named by
  * start_info.console.domU.mfn and shared with the console backend.

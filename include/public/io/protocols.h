@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: names of the ring ABIs a frontend may announce in its
  * "protocol" store node, when its layout differs from the backend's.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lintel public ABI: the states a split-driver end publishes in the store
  * ("state" node) while the two ends connect and disconnect.

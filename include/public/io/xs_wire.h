@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The store's wire protocol as Lintel defines it: message types, the message
  * header, error names and the shared ring a guest uses to reach the store.
