@@ -1,4 +1,3 @@
-/* SPDX-License-Identifier: MIT */
 /*
  * The store's wire protocol as Lintel defines it: message types, the message
  * header, error names and the shared ring a guest uses to reach the store.
