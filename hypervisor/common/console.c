@@ -5,6 +5,7 @@
 #include <lintel/console_ring.h>
 #include <lintel/keyhandler.h>
 #include <lintel/lib.h>
+#include <lintel/mm.h>
 #include <lintel/power.h>
 #include <lintel/printk.h>
 #include <lintel/serial.h>
@@ -19,17 +20,17 @@
 
 static char log_ring_buf[LOG_RING_SIZE];
 static struct console_ring log_ring = { log_ring_buf, LOG_RING_SIZE, 0 };
-static char dom0_input_buf[DOM0_INPUT_SIZE];
-static struct console_ring dom0_input = { dom0_input_buf, DOM0_INPUT_SIZE, 0 };
+/* Allocated with the input poller, once the heap exists. */
+static struct console_ring dom0_input;
 static uint64_t dom0_input_read_pos;
 
 static spinlock_t console_lock = SPINLOCK_INIT;
-static enum log_level serial_loglevel = LOG_INFO;
+static int serial_loglevel = LOG_INFO;
 static bool serial_output = true;
 static struct console_input input_state = { CONSOLE_TO_HYPERVISOR, 0 };
 static struct timer input_poll_timer;
 
-void console_set_loglevel(enum log_level level)
+void console_set_loglevel(int level)
 {
     serial_loglevel = level;
 }
@@ -39,9 +40,12 @@ void console_set_serial_output(bool enabled)
     serial_output = enabled;
 }
 
-void console_force_unlock(void)
+void console_start_emergency(void)
 {
     spin_unlock(&console_lock);
+    serial_output = true;
+    if (serial_loglevel < LOG_ERR)
+        serial_loglevel = LOG_ERR;
 }
 
 void vprintk_level(enum log_level level, const char *fmt, va_list ap)
@@ -52,7 +56,7 @@ void vprintk_level(enum log_level level, const char *fmt, va_list ap)
     unsigned long flags = spin_lock_irqsave(&console_lock);
 
     console_ring_write(&log_ring, line, len);
-    if (serial_output && level <= serial_loglevel)
+    if (serial_output && (int)level <= serial_loglevel)
         serial_write(line, len);
     spin_unlock_irqrestore(&console_lock, flags);
 }
@@ -78,7 +82,8 @@ size_t console_read_log(uint64_t *pos, char *buf, size_t len)
 size_t console_read_dom0_input(char *buf, size_t len)
 {
     unsigned long flags = spin_lock_irqsave(&console_lock);
-    size_t n = console_ring_read(&dom0_input, &dom0_input_read_pos, buf, len);
+    size_t n = dom0_input.buf ? console_ring_read(&dom0_input, &dom0_input_read_pos,
+                                                  buf, len) : 0;
 
     spin_unlock_irqrestore(&console_lock, flags);
     return n;
@@ -118,6 +123,11 @@ static void poll_serial_input(void *unused)
 
 void console_start_input_polling(void)
 {
+    char *buf = xzalloc(DOM0_INPUT_SIZE);
+
+    if (!buf)
+        panic("console: no memory for dom0's input queue");
+    console_ring_init(&dom0_input, buf, DOM0_INPUT_SIZE);
     timer_init(&input_poll_timer, poll_serial_input, NULL);
     timer_set(&input_poll_timer, now_ns() + INPUT_POLL_NS);
 }
@@ -127,8 +137,7 @@ __noreturn void panic(const char *fmt, ...)
     va_list ap;
 
     local_irq_disable();
-    console_force_unlock();
-    console_set_serial_output(true);
+    console_start_emergency();
     printk_level(LOG_ERR, "\n****************************************\n");
     printk_level(LOG_ERR, "Lintel: panic: ");
     va_start(ap, fmt);

@@ -143,6 +143,15 @@ def test_ctrl_a_three_times_switches_input_to_dom0_and_back():
         time_now_ns(m)          # and debug keys work again
 
 
+def test_nmi_is_reported_and_survived():
+    with booted("nmi", qmp=True) as m:
+        m.qmp.command("inject-nmi")
+        m.expect(r"NMI received \(count 1, reason 0x[0-9a-f]+, at [0-9a-f]{16}\)")
+        m.send("i")
+        m.expect(r"interrupt statistics: NMIs 1,")
+        time_now_ns(m)
+
+
 def test_poweroff_ends_qemu_through_acpi():
     with booted("poweroff") as m:
         assert re.search(r"ACPI: .* S5 found", m.console_text())

@@ -70,7 +70,7 @@ static void apply_options(const struct boot_info *bi)
     cmdline_defaults(&boot_options);
     problems = cmdline_parse(hypervisor_args(bi), &boot_options, report_option_problem,
                              NULL);
-    console_set_loglevel(boot_options.loglvl < 0 ? LOG_ERR : (enum log_level)boot_options.loglvl);
+    console_set_loglevel(boot_options.loglvl);
     console_set_serial_output(boot_options.console_serial);
     power_set_noreboot(boot_options.noreboot);
     printk("Command line: %s%s\n", hypervisor_args(bi),

@@ -65,8 +65,7 @@ static void explain_page_fault(const struct cpu_regs *r)
 __noreturn void crash_report(const struct cpu_regs *regs, const char *why)
 {
     local_irq_disable();
-    console_force_unlock();
-    console_set_serial_output(true);
+    console_start_emergency();
     if (crashing) {
         pr_err("Lintel: fault while reporting a crash; stopping\n");
         machine_halt();

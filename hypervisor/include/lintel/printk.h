@@ -19,13 +19,15 @@ void vprintk_level(enum log_level level, const char *fmt, va_list ap);
 #define pr_info(...)  printk_level(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) printk_level(LOG_DEBUG, __VA_ARGS__)
 
-void console_set_loglevel(enum log_level level);
+/* Messages above level are kept in the ring only; -1 keeps all of them off COM1. */
+void console_set_loglevel(int level);
 void console_set_serial_output(bool enabled);
 /*
- * Crash paths print without taking the console lock: the CPU that holds
- * it may be the one that crashed.
+ * For crash paths: drops the console lock (the CPU that holds it may be
+ * the one that crashed) and makes sure errors reach COM1 whatever
+ * console= and loglvl= said.
  */
-void console_force_unlock(void);
+void console_start_emergency(void);
 
 /* Reads the log ring from stream position *pos on; see console_ring.h. */
 size_t console_read_log(uint64_t *pos, char *buf, size_t len);
