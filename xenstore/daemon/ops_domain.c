@@ -1,0 +1,150 @@
+/* INTRODUCE, RELEASE, GET_DOMAIN_PATH, IS_DOMAIN_INTRODUCED, RESUME, SET_TARGET. */
+#include <errno.h>
+#include <string.h>
+
+#include "ops.h"
+
+/* Domain ids at and above this are Xen's reserved ids (DOMID_FIRST_RESERVED). */
+#define DOMID_LIMIT 0x7ff0u
+
+static int domid_arg(const char *s, uint32_t *domid)
+{
+    return wire_parse_u32(s, domid) && *domid < DOMID_LIMIT ? 0 : EINVAL;
+}
+
+static int one_domid(struct request *r, uint32_t *domid)
+{
+    const char *argv[1];
+
+    if (split_args(r, argv, 1, 1) != 1)
+        return EINVAL;
+    return domid_arg(argv[0], domid);
+}
+
+static void fire_special(struct store *s, enum special_node which, const char *path)
+{
+    change_log_add(&s->pending, CHANGE_WRITE, path, &s->special_perms[which]);
+}
+
+int op_introduce(struct request *r)
+{
+    const char *argv[3];
+    uint32_t domid, port;
+    uint64_t mfn;
+    struct xs_conn *c;
+    int err = 0;
+
+    if (!requester_is_privileged(r))
+        return EACCES;
+    if (split_args(r, argv, 3, 3) != 3 || domid_arg(argv[0], &domid) ||
+        !wire_parse_u64(argv[1], &mfn) || !wire_parse_u32(argv[2], &port))
+        return EINVAL;
+    if (store_find_domain(r->s, domid)) {
+        reply_ok(r);   /* re-introducing a known domain is how tools resync it */
+        return 0;
+    }
+    if (!r->s->hooks.attach)
+        return ENOSYS;
+    c = r->s->hooks.attach(r->s->hooks.ctx, domid, mfn, port, &err);
+    if (!c)
+        return err ? err : EINVAL;
+    err = store_add_domain(r->s, domid, mfn, port, c);
+    if (err) {
+        r->s->hooks.detach(r->s->hooks.ctx, c);
+        return err;
+    }
+    fire_special(r->s, SPECIAL_INTRODUCE, PATH_INTRODUCE);
+    reply_ok(r);
+    return 0;
+}
+
+int op_release(struct request *r)
+{
+    uint32_t domid;
+    struct domain *d;
+    struct xs_conn *c;
+    int err;
+
+    if (!requester_is_privileged(r))
+        return EACCES;
+    err = one_domid(r, &domid);
+    if (err)
+        return err;
+    d = store_find_domain(r->s, domid);
+    if (!d)
+        return ENOENT;
+    c = d->conn;
+    *d = r->s->domains[--r->s->ndomains];
+    r->s->dirty = true;
+    if (c) {
+        store_conn_closed(r->s, c);
+        if (r->s->hooks.detach)
+            r->s->hooks.detach(r->s->hooks.ctx, c);
+    }
+    fire_special(r->s, SPECIAL_RELEASE, PATH_RELEASE);
+    reply_ok(r);
+    return 0;
+}
+
+int op_get_domain_path(struct request *r)
+{
+    char home[64];
+    uint32_t domid;
+    int err = one_domid(r, &domid);
+
+    if (err)
+        return err;
+    path_domain_home(domid, home, sizeof(home));
+    reply_string(r, home);
+    return 0;
+}
+
+int op_is_domain_introduced(struct request *r)
+{
+    uint32_t domid;
+    int err = one_domid(r, &domid);
+
+    if (err)
+        return err;
+    reply_string(r, domid == 0 || store_find_domain(r->s, domid) ? "T" : "F");
+    return 0;
+}
+
+int op_resume(struct request *r)
+{
+    uint32_t domid;
+    int err;
+
+    if (!requester_is_privileged(r))
+        return EACCES;
+    err = one_domid(r, &domid);
+    if (err)
+        return err;
+    if (!store_find_domain(r->s, domid))
+        return ENOENT;
+    reply_ok(r);
+    return 0;
+}
+
+int op_set_target(struct request *r)
+{
+    const char *argv[2];
+    uint32_t domid, target;
+    struct domain *d;
+
+    if (!requester_is_privileged(r))
+        return EACCES;
+    if (split_args(r, argv, 2, 2) != 2 || domid_arg(argv[0], &domid) ||
+        domid_arg(argv[1], &target))
+        return EINVAL;
+    d = store_find_domain(r->s, domid);
+    if (!d || !store_find_domain(r->s, target))
+        return ENOENT;
+    if (d->conn) {
+        d->conn->who.has_target = true;
+        d->conn->who.target = target;
+    }
+    r->s->dirty = true;
+    reply_ok(r);
+    return 0;
+}
