@@ -110,6 +110,35 @@ shared_info_t *shared_info_map(void)
     return shared_info_mapped;
 }
 
+static uint64_t read_tsc(void)
+{
+    uint32_t lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+uint64_t system_time_ns(void)
+{
+    const volatile vcpu_time_info_t *t = &shared_info_map()->vcpu_info[0].time;
+    uint32_t version;
+    uint64_t delta, ns;
+
+    /* The hypervisor makes version odd while it rewrites the record. */
+    do {
+        version = t->version;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        delta = read_tsc() - t->tsc_timestamp;
+        if (t->tsc_shift >= 0)
+            delta <<= t->tsc_shift;
+        else
+            delta >>= -t->tsc_shift;
+        ns = t->system_time +
+             (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    } while ((version & 1) || version != t->version);
+    return ns;
+}
+
 void shutdown(unsigned int reason)
 {
     struct sched_shutdown arg = { .reason = reason };

@@ -36,6 +36,9 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Maps start_info->shared_info (a machine address) into our own address space. */
 shared_info_t *shared_info_map(void);
 
+/* Nanoseconds since boot, from vcpu 0's pvclock parameters and the TSC. */
+uint64_t system_time_ns(void);
+
 /* Machine frame behind one of our virtual addresses, via the p2m list. */
 unsigned long virt_to_mfn(const void *va);
 

@@ -36,9 +36,20 @@ static uint64_t current_cr2(void)
     return shared ? shared->vcpu_info[0].arch.cr2 : ~0ULL;
 }
 
+/* Set by events.c when a kernel uses event channels. */
+void (*event_upcall_handler)(struct trap_frame *frame);
+
 void trap_dispatch(struct trap_frame *frame)
 {
     const struct fixup *fixup;
+
+    if (frame->vector == EVENT_UPCALL_VECTOR) {
+        if (!event_upcall_handler)
+            kernel_abort("event upcall with no handler at rip %#lx",
+                         (unsigned long)frame->rip);
+        event_upcall_handler(frame);
+        return;
+    }
 
     last_trap.count++;
     last_trap.vector = frame->vector;

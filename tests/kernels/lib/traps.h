@@ -11,6 +11,11 @@
 #ifndef TESTKERNEL_TRAPS_H
 #define TESTKERNEL_TRAPS_H
 
+/* The pseudo vector under which event upcalls reach trap_dispatch (see events.h). */
+#define EVENT_UPCALL_VECTOR 0x100
+
+#ifndef __ASSEMBLY__
+
 #include <stdint.h>
 
 /* The stack as trap_common leaves it; the hardware-style frame is at the end. */
@@ -65,5 +70,7 @@ void trap_reset(void);
                  ".balign 8\n"                                              \
                  ".quad 1b, 2b\n"                                           \
                  ".popsection\n" __VA_ARGS__)
+
+#endif /* !__ASSEMBLY__ */
 
 #endif /* TESTKERNEL_TRAPS_H */

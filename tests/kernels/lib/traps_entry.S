@@ -11,6 +11,8 @@
  */
 #include <public/xen.h>
 
+#include "lib/traps.h"
+
 .macro trap_stub vector, has_error_code
     .globl trap_entry_\vector
 trap_entry_\vector:
@@ -45,6 +47,18 @@ trap_stub 17, 1
 trap_stub 18, 0
 trap_stub 19, 0
 trap_stub 128, 0
+
+/*
+ * The event-channel upcall arrives like an exception without an error
+ * code; it shares the dispatch path under a vector number no CPU uses.
+ */
+    .globl event_upcall_entry
+event_upcall_entry:
+    pop %rcx
+    pop %r11
+    pushq $0
+    pushq $EVENT_UPCALL_VECTOR
+    jmp trap_common
 
 trap_common:
     push %rax
