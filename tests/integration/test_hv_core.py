@@ -79,6 +79,8 @@ def test_boots_to_ready_with_memory_map_and_modules():
         m.expect(r"RAM: 255 MiB")
         m.expect(r"module 0: 0x[0-9a-f]+-0x[0-9a-f]+ \(\d+ KiB\) \"\S*vmlinuz console=hvc0")
         m.expect(r"paging: direct map of 0-0x100000000 at 0xffff830000000000")
+        m.expect(r"traps: exception fixups catch faults in the copy helpers "
+                 r"\(self-test passed\)")
         m.expect(r"Lintel footprint: image 0x200000-0x[0-9a-f]+ \(\d+ KiB")
         m.expect(r"time: TSC \d+\.\d+ MHz \(calibrated against the PIT\), "
                  r"wallclock 20\d\d-\d\d-\d\d")

@@ -18,6 +18,7 @@
 #include <lintel/setup.h>
 #include <lintel/timer.h>
 #include <lintel/traps.h>
+#include <lintel/uaccess.h>
 #include <lintel/version.h>
 #include <lintel/x86.h>
 
@@ -125,6 +126,7 @@ void start_lintel(uint32_t magic, uint32_t info_phys)
     mm_init(&boot_info);
     paging_init(&boot_info);
     heap_setup();
+    exception_fixup_selftest();
     printk("Memory: %lu MiB free for domains and the heap\n",
            (unsigned long)(frame_allocator.free_frames >> 8));
     mm_print_footprint();

@@ -4,9 +4,9 @@
  * table that the second link pass embeds in the image.
  */
 #include <lintel/layout.h>
-#include <lintel/paging.h>
 #include <lintel/printk.h>
 #include <lintel/stacktrace.h>
+#include <lintel/uaccess.h>
 
 #define MAX_FRAMES 32
 
@@ -19,7 +19,7 @@ struct lintel_symbol {
 extern const struct lintel_symbol lintel_symbols[];
 extern const uint64_t lintel_symbol_count;
 extern const char lintel_symbol_names[];
-extern const char _start[], _etext[], _end[];
+extern const char _start[], _etext[];
 
 const char *symbol_lookup(uint64_t addr, uint64_t *offset, uint64_t *size)
 {
@@ -59,30 +59,24 @@ static void print_frame(uint64_t addr)
         pr_err("   [<%016lx>] (not in the hypervisor image)\n", (unsigned long)addr);
 }
 
-/* Only follow frame pointers into memory that is surely mapped. */
-static bool frame_readable(uint64_t fp)
-{
-    uint64_t image_lo = (uint64_t)(uintptr_t)_start, image_hi = (uint64_t)(uintptr_t)_end;
-
-    if (fp & 7)
-        return false;
-    if (fp >= image_lo && fp + 16 <= image_hi)
-        return true;
-    return fp >= DIRECTMAP_VIRT_START && fp + 16 <= directmap_end();
-}
-
+/*
+ * Frames are read with copy_from_unsafe, so a corrupt frame pointer ends
+ * the trace instead of faulting inside the crash report.
+ */
 void stacktrace_print(uint64_t rip, uint64_t rbp)
 {
     print_frame(rip);
-    for (unsigned n = 0; n < MAX_FRAMES && rbp && frame_readable(rbp); n++) {
-        const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
-        uint64_t next = frame[0];
+    for (unsigned n = 0; n < MAX_FRAMES && rbp; n++) {
+        uint64_t frame[2];
 
+        if ((rbp & 7) || rbp < HV_RESERVED_START || rbp >= HV_RESERVED_END ||
+            copy_from_unsafe(frame, (const void *)(uintptr_t)rbp, sizeof(frame)))
+            break;
         print_frame(frame[1]);
         /* Stacks grow down, so callers' frames are always higher. */
-        if (next <= rbp)
+        if (frame[0] <= rbp)
             break;
-        rbp = next;
+        rbp = frame[0];
     }
 }
 

@@ -10,6 +10,7 @@
 #include <lintel/stacktrace.h>
 #include <lintel/timer.h>
 #include <lintel/traps.h>
+#include <lintel/uaccess.h>
 #include <lintel/x86.h>
 
 static const char *const exception_names[32] = {
@@ -97,10 +98,26 @@ static void handle_nmi(const struct cpu_regs *regs)
             reason & 0xc0 ? ": hardware error reported by the chipset" : "; ignored");
 }
 
+/* A fault in a copy helper resumes at its fixup instead of crashing. */
+static bool fixed_up(struct cpu_regs *regs)
+{
+    uint64_t fixup;
+
+    if (regs->vector != VECTOR_PAGE_FAULT && regs->vector != VECTOR_GP_FAULT)
+        return false;
+    fixup = exception_fixup_lookup(regs->rip);
+    if (!fixup)
+        return false;
+    regs->rip = fixup;
+    return true;
+}
+
 void do_interrupt(struct cpu_regs *regs)
 {
     uint64_t v = regs->vector;
 
+    if (fixed_up(regs))
+        return;
     if (v == VECTOR_NMI) {
         handle_nmi(regs);
     } else if (v < 32) {

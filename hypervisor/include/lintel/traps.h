@@ -14,6 +14,7 @@ struct cpu_regs {
 
 #define VECTOR_NMI              2
 #define VECTOR_DOUBLE_FAULT     8
+#define VECTOR_GP_FAULT         13
 #define VECTOR_PAGE_FAULT       14
 #define VECTOR_MACHINE_CHECK    18
 #define VECTOR_PIC_BASE         0x20    /* legacy 8259s remapped here, masked */

@@ -1,0 +1,3 @@
+# Event channels (pv-events): pure port bookkeeping and the 2-level bit protocol.
+PURE_SRCS += common/events/evtchn_table.c common/events/event_2l.c
+HV_SRCS += common/events/evtchn_table.c common/events/event_2l.c

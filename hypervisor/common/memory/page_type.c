@@ -1,0 +1,393 @@
+/*
+ * The page-type state machine (see page_type.h for the rules).
+ *
+ * Recursion is bounded by the paging levels: validating a level-n table
+ * only ever validates tables of level n-1, and the one same-level reference
+ * allowed (a read-only entry naming the table itself, the recursive map
+ * Linux and Mini-OS use) takes no type reference, so neither validation nor
+ * release can chain through an unbounded number of tables.
+ */
+#include <lintel/errno.h>
+#include <lintel/page_type.h>
+
+/* Bits 52-62: software-available and protection-key bits, which a PV guest
+ * may not set (the hypervisor keeps them for itself, as Xen does). */
+#define PT_HIGH_BITS      0x7ff0000000000000ULL
+#define PT_CACHE_ATTRS    (PT_PWT | PT_PCD | PT_PSE)
+
+static struct page_info *frame(const struct pt_env *env, uint64_t mfn)
+{
+    return &env->frames[mfn];
+}
+
+int pt_get_page(const struct pt_env *env, uint64_t mfn, uint16_t owner)
+{
+    struct page_info *pg;
+
+    if (mfn >= env->nr_frames)
+        return -EINVAL;
+    pg = frame(env, mfn);
+    if (pg->state != FRAME_IN_USE || pg->owner != owner || pg->refcount == 0 ||
+        pg->refcount == UINT32_MAX)
+        return -EINVAL;
+    pg->refcount++;
+    return 0;
+}
+
+void pt_put_page(const struct pt_env *env, uint64_t mfn)
+{
+    struct page_info *pg = frame(env, mfn);
+
+    if (--pg->refcount == 0 && env->released)
+        env->released(env->opaque, mfn);
+}
+
+int pt_check_entry_flags(unsigned level, uint64_t entry, bool io_ok)
+{
+    uint64_t refused = PT_HIGH_BITS;
+
+    if (!(entry & PT_PRESENT))
+        return 0;
+    if (level == 1) {
+        if (!io_ok)
+            refused |= PT_CACHE_ATTRS;
+    } else {
+        /* No superpages for PV guests: every mapping goes through an L1. */
+        refused |= PT_CACHE_ATTRS | PT_GLOBAL;
+    }
+    return (entry & refused) ? -EINVAL : 0;
+}
+
+/*
+ * The guest kernel runs in ring 3, so every level must allow user access.
+ * Kernel-only leaves lose GLOBAL: the user root does not map them, and a
+ * global TLB entry would outlive the switch to it.
+ */
+static uint64_t adjust_for_ring3(unsigned level, uint64_t e)
+{
+    if (!(e & PT_PRESENT))
+        return e;
+    if (level == 1 && !(e & PT_USER))
+        e &= ~PT_GLOBAL;
+    return e | PT_USER;
+}
+
+static bool is_io_frame(const struct pt_env *env, uint64_t mfn)
+{
+    const struct page_info *pg;
+
+    if (mfn >= env->nr_frames)
+        return true;
+    pg = &env->frames[mfn];
+    return pg->state == FRAME_RESERVED || pg->owner == FRAME_OWNER_IO;
+}
+
+static int get_leaf_refs(const struct pt_env *env, const struct pt_owner *pg_owner,
+                         uint64_t e)
+{
+    uint64_t mfn = pt_entry_mfn(e);
+    int rc;
+
+    if (is_io_frame(env, mfn))
+        return pg_owner->io_ok ? 0 : -EINVAL;
+    if (pt_get_page(env, mfn, pg_owner->id))
+        return -EINVAL;
+    if (e & PT_RW) {
+        rc = pt_get_type(env, pg_owner, mfn, FRAME_TYPE_WRITABLE);
+        if (rc) {
+            pt_put_page(env, mfn);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static void put_leaf_refs(const struct pt_env *env, uint64_t e)
+{
+    uint64_t mfn = pt_entry_mfn(e);
+
+    if (is_io_frame(env, mfn))
+        return;
+    if (e & PT_RW)
+        pt_put_type(env, mfn);
+    pt_put_page(env, mfn);
+}
+
+static int get_table_refs(const struct pt_env *env, const struct pt_owner *o,
+                          uint64_t table_mfn, unsigned level, uint64_t e)
+{
+    uint64_t mfn = pt_entry_mfn(e);
+    int rc;
+
+    if (pt_get_page(env, mfn, o->id))
+        return -EINVAL;
+    rc = pt_get_type(env, o, mfn, level - 1);
+    if (rc == 0)
+        return 0;
+    /* The recursive map: read-only, so the guest can read its tables
+     * through it but never write them. */
+    if (mfn == table_mfn && !(e & PT_RW))
+        return 0;
+    pt_put_page(env, mfn);
+    return rc;
+}
+
+static void put_table_refs(const struct pt_env *env, uint64_t table_mfn, uint64_t e)
+{
+    uint64_t mfn = pt_entry_mfn(e);
+
+    if (mfn != table_mfn)
+        pt_put_type(env, mfn);
+    pt_put_page(env, mfn);
+}
+
+static int get_entry_refs(const struct pt_env *env, const struct pt_owner *o,
+                          const struct pt_owner *pg_owner, uint64_t table_mfn,
+                          unsigned level, uint64_t e)
+{
+    int rc;
+
+    if (!(e & PT_PRESENT))
+        return 0;
+    rc = pt_check_entry_flags(level, e, pg_owner->io_ok);
+    if (rc)
+        return rc;
+    if (level == 1)
+        return get_leaf_refs(env, pg_owner, e);
+    return get_table_refs(env, o, table_mfn, level, e);
+}
+
+static void put_entry_refs(const struct pt_env *env, uint64_t table_mfn, unsigned level,
+                           uint64_t e)
+{
+    if (!(e & PT_PRESENT))
+        return;
+    if (level == 1)
+        put_leaf_refs(env, e);
+    else
+        put_table_refs(env, table_mfn, e);
+}
+
+static bool slot_is_guests(unsigned level, unsigned slot)
+{
+    return level != 4 || !pt_is_hv_l4_slot(slot);
+}
+
+static void release_entries(const struct pt_env *env, uint64_t mfn, unsigned level,
+                            unsigned count)
+{
+    uint64_t *t = env->entries(env->opaque, mfn);
+
+    for (unsigned i = 0; i < count; i++)
+        if (slot_is_guests(level, i))
+            put_entry_refs(env, mfn, level, t[i]);
+}
+
+static int validate_table(const struct pt_env *env, const struct pt_owner *o,
+                          uint64_t mfn, unsigned level)
+{
+    uint64_t *t = env->entries(env->opaque, mfn);
+
+    for (unsigned i = 0; i < PT_ENTRIES; i++) {
+        int rc;
+
+        if (!slot_is_guests(level, i))
+            continue;
+        rc = get_entry_refs(env, o, o, mfn, level, t[i]);
+        if (rc) {
+            release_entries(env, mfn, level, i);
+            return rc;
+        }
+        t[i] = adjust_for_ring3(level, t[i]);
+    }
+    if (level == 4 && env->install_hv_slots)
+        env->install_hv_slots(env->opaque, t);
+    return 0;
+}
+
+int pt_get_type(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
+                unsigned type)
+{
+    struct page_info *pg = frame(env, mfn);
+    int rc;
+
+    if (pg->type_count) {
+        if (pg->type != type || pg->type_count == UINT32_MAX)
+            return -EINVAL;
+        pg->type_count++;
+        return 0;
+    }
+    if (pg->flags & FRAME_FLAG_VALIDATING)
+        return -EINVAL;
+    if (type == FRAME_TYPE_NONE || type > FRAME_TYPE_WRITABLE)
+        return -EINVAL;
+    pg->type = type;
+    if (pt_is_table_type(type)) {
+        /* Marked first: an entry below that names this frame again must
+         * see it as taken, not validate it a second time. */
+        pg->flags |= FRAME_FLAG_VALIDATING;
+        rc = validate_table(env, o, mfn, type);
+        pg->flags &= ~FRAME_FLAG_VALIDATING;
+        if (rc) {
+            pg->type = FRAME_TYPE_NONE;
+            return rc;
+        }
+    }
+    pg->type_count = 1;
+    return 0;
+}
+
+void pt_put_type(const struct pt_env *env, uint64_t mfn)
+{
+    struct page_info *pg = frame(env, mfn);
+
+    if (pg->type_count == 0)
+        return;
+    if (pg->type_count > 1) {
+        pg->type_count--;
+        return;
+    }
+    /* Still typed while its entries go, so a recursive entry sees itself. */
+    if (pt_is_table_type(pg->type))
+        release_entries(env, mfn, pg->type, PT_ENTRIES);
+    pg->type_count = 0;
+    pg->type = FRAME_TYPE_NONE;
+}
+
+int pt_get_page_and_type(const struct pt_env *env, const struct pt_owner *o,
+                         uint64_t mfn, unsigned type)
+{
+    int rc;
+
+    if (pt_get_page(env, mfn, o->id))
+        return -EINVAL;
+    rc = pt_get_type(env, o, mfn, type);
+    if (rc)
+        pt_put_page(env, mfn);
+    return rc;
+}
+
+void pt_put_page_and_type(const struct pt_env *env, uint64_t mfn)
+{
+    pt_put_type(env, mfn);
+    pt_put_page(env, mfn);
+}
+
+static int update_table_entry(const struct pt_env *env, const struct pt_owner *o,
+                              const struct pt_owner *pg_owner, uint64_t table_mfn,
+                              unsigned level, unsigned index, uint64_t new_entry)
+{
+    uint64_t *t, old;
+    int rc;
+
+    if (!slot_is_guests(level, index))
+        return -EINVAL;
+    t = env->entries(env->opaque, table_mfn);
+    old = t[index];
+    /* New references first: if old and new name the same frame, dropping
+     * the old ones first could free or retype it in between. */
+    rc = get_entry_refs(env, o, level == 1 ? pg_owner : o, table_mfn, level, new_entry);
+    if (rc)
+        return rc;
+    t[index] = adjust_for_ring3(level, new_entry);
+    put_entry_refs(env, table_mfn, level, old);
+    return 0;
+}
+
+static int write_plain_entry(const struct pt_env *env, const struct pt_owner *o,
+                             uint64_t mfn, unsigned index, uint64_t value)
+{
+    int rc = pt_get_type(env, o, mfn, FRAME_TYPE_WRITABLE);
+
+    if (rc)
+        return rc;
+    env->entries(env->opaque, mfn)[index] = value;
+    pt_put_type(env, mfn);
+    return 0;
+}
+
+int pt_update_entry(const struct pt_env *env, const struct pt_owner *o,
+                    const struct pt_owner *pg_owner, uint64_t table_mfn,
+                    unsigned index, uint64_t new_entry)
+{
+    struct page_info *pg;
+    int rc;
+
+    if (index >= PT_ENTRIES || pt_get_page(env, table_mfn, o->id))
+        return -EINVAL;
+    pg = frame(env, table_mfn);
+    if (pg->type_count && pt_is_table_type(pg->type))
+        rc = update_table_entry(env, o, pg_owner, table_mfn, pg->type, index, new_entry);
+    else
+        rc = write_plain_entry(env, o, table_mfn, index, new_entry);
+    pt_put_page(env, table_mfn);
+    return rc;
+}
+
+int pt_pin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
+           unsigned level)
+{
+    int rc;
+
+    if (!pt_is_table_type(level) || pt_get_page(env, mfn, o->id))
+        return -EINVAL;
+    if (frame(env, mfn)->flags & FRAME_FLAG_PINNED) {
+        pt_put_page(env, mfn);
+        return -EINVAL;
+    }
+    rc = pt_get_type(env, o, mfn, level);
+    if (rc) {
+        pt_put_page(env, mfn);
+        return rc;
+    }
+    frame(env, mfn)->flags |= FRAME_FLAG_PINNED;
+    return 0;
+}
+
+static bool owned_by(const struct pt_env *env, uint64_t mfn, uint16_t owner)
+{
+    return mfn < env->nr_frames && env->frames[mfn].state == FRAME_IN_USE &&
+           env->frames[mfn].owner == owner && env->frames[mfn].refcount > 0;
+}
+
+int pt_unpin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn)
+{
+    struct page_info *pg;
+
+    if (!owned_by(env, mfn, o->id))
+        return -EINVAL;
+    pg = frame(env, mfn);
+    if (!(pg->flags & FRAME_FLAG_PINNED))
+        return -EINVAL;
+    pg->flags &= ~FRAME_FLAG_PINNED;
+    pt_put_page_and_type(env, mfn);
+    return 0;
+}
+
+void pt_assign_allocated(struct page_info *pg, uint16_t owner)
+{
+    pg->owner = owner;
+    pg->refcount = 1;
+    pg->type = FRAME_TYPE_NONE;
+    pg->type_count = 0;
+    pg->flags = FRAME_FLAG_ALLOCATED;
+}
+
+int pt_drop_allocation(const struct pt_env *env, uint16_t owner, uint64_t mfn)
+{
+    struct page_info *pg;
+
+    if (!owned_by(env, mfn, owner))
+        return -EINVAL;
+    pg = frame(env, mfn);
+    if (!(pg->flags & FRAME_FLAG_ALLOCATED))
+        return -EINVAL;
+    /* A pin would keep a frame the guest gave back alive forever. */
+    if (pg->flags & FRAME_FLAG_PINNED) {
+        pg->flags &= ~FRAME_FLAG_PINNED;
+        pt_put_page_and_type(env, mfn);
+    }
+    pg->flags &= ~FRAME_FLAG_ALLOCATED;
+    pt_put_page(env, mfn);
+    return 0;
+}

@@ -1,0 +1,237 @@
+/*
+ * Credit-scheduler policy (see credit.h). Pure: no locks, no clock of its
+ * own; the run queue is one list ordered by priority, FIFO within a
+ * priority, so round robin among equals falls out of requeueing at the
+ * tail of the group.
+ */
+#include <lintel/credit.h>
+#include <public/errno.h>
+
+/* A capped vCPU never gets a slice so short that switching costs dominate. */
+#define CREDIT_MIN_SLICE_NS 500000ULL
+
+void credit_sched_init(struct credit_sched *s, unsigned nr_pcpus, uint64_t now)
+{
+    s->domains = NULL;
+    s->head.next = s->head.prev = &s->head;
+    s->nr_pcpus = nr_pcpus ? nr_pcpus : 1;
+    s->period_start = now;
+}
+
+void credit_dom_init(struct credit_dom *d, struct credit_vcpu **vcpus, unsigned nr_vcpus)
+{
+    d->weight = CREDIT_DEFAULT_WEIGHT;
+    d->cap = 0;
+    d->next_dom = NULL;
+    d->vcpus = vcpus;
+    d->nr_vcpus = nr_vcpus;
+}
+
+void credit_vcpu_init(struct credit_vcpu *v, struct credit_dom *d, void *owner)
+{
+    *v = (struct credit_vcpu){ .dom = d, .prio = CREDIT_OVER, .affinity_cpu = -1,
+                               .owner = owner };
+}
+
+void credit_add_dom(struct credit_sched *s, struct credit_dom *d)
+{
+    d->next_dom = s->domains;
+    s->domains = d;
+}
+
+static void dequeue(struct credit_vcpu *v)
+{
+    if (!v->queued)
+        return;
+    v->prev->next = v->next;
+    v->next->prev = v->prev;
+    v->next = v->prev = NULL;
+    v->queued = false;
+}
+
+void credit_remove_dom(struct credit_sched *s, struct credit_dom *d)
+{
+    for (struct credit_dom **pp = &s->domains; *pp; pp = &(*pp)->next_dom) {
+        if (*pp == d) {
+            *pp = d->next_dom;
+            break;
+        }
+    }
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i])
+            dequeue(d->vcpus[i]);
+}
+
+int credit_set_params(struct credit_sched *s, struct credit_dom *d, unsigned weight,
+                      unsigned cap)
+{
+    if (weight == 0 || weight > CREDIT_MAX_WEIGHT || cap > 100 * s->nr_pcpus)
+        return -XEN_EINVAL;
+    d->weight = weight;
+    d->cap = cap;
+    return 0;
+}
+
+static void update_prio(struct credit_vcpu *v)
+{
+    if (v->credit <= 0)
+        v->prio = CREDIT_OVER;
+    else
+        v->prio = v->boosted ? CREDIT_BOOST : CREDIT_UNDER;
+}
+
+/* Behind every queued vCPU of the same or higher priority. */
+static void enqueue(struct credit_sched *s, struct credit_vcpu *v)
+{
+    struct credit_vcpu *pos = s->head.next;
+
+    if (v->queued)
+        return;
+    if (!v->yielded)
+        while (pos != &s->head && pos->prio >= v->prio)
+            pos = pos->next;
+    else
+        pos = &s->head;
+    v->yielded = false;
+    v->next = pos;
+    v->prev = pos->prev;
+    pos->prev->next = v;
+    pos->prev = v;
+    v->queued = true;
+}
+
+bool credit_is_parked(const struct credit_vcpu *v)
+{
+    return v->dom->cap && v->credit <= 0;
+}
+
+bool credit_wake(struct credit_sched *s, struct credit_vcpu *v,
+                 const struct credit_vcpu *running)
+{
+    v->runnable = true;
+    v->boosted = v->credit > 0;
+    update_prio(v);
+    enqueue(s, v);
+    if (credit_is_parked(v))
+        return false;
+    return !running || v->prio > running->prio;
+}
+
+void credit_sleep(struct credit_sched *s, struct credit_vcpu *v)
+{
+    (void)s;
+    v->runnable = false;
+    dequeue(v);
+}
+
+void credit_burn(struct credit_vcpu *v, uint64_t ran_ns)
+{
+    v->credit -= (int64_t)ran_ns;
+    if (v->credit < -(int64_t)CREDIT_PERIOD_NS)
+        v->credit = -(int64_t)CREDIT_PERIOD_NS;
+    v->ran_this_period = true;
+    v->boosted = false;
+    update_prio(v);
+}
+
+static unsigned active_vcpus(const struct credit_dom *d)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i] && (d->vcpus[i]->runnable || d->vcpus[i]->ran_this_period))
+            n++;
+    return n;
+}
+
+/* The domain's credit for one period: weighted share, then the cap. */
+static uint64_t dom_share(const struct credit_sched *s, const struct credit_dom *d,
+                          uint64_t total_weight, unsigned nr_active)
+{
+    uint64_t share = CREDIT_PERIOD_NS * s->nr_pcpus * d->weight / total_weight;
+
+    if (share > CREDIT_PERIOD_NS * nr_active)
+        share = CREDIT_PERIOD_NS * nr_active;
+    if (d->cap && share > CREDIT_PERIOD_NS * d->cap / 100)
+        share = CREDIT_PERIOD_NS * d->cap / 100;
+    return share;
+}
+
+static void refill(struct credit_sched *s)
+{
+    uint64_t total_weight = 0;
+
+    for (struct credit_dom *d = s->domains; d; d = d->next_dom)
+        if (active_vcpus(d))
+            total_weight += d->weight;
+    if (!total_weight)
+        return;
+    for (struct credit_dom *d = s->domains; d; d = d->next_dom) {
+        unsigned n = active_vcpus(d);
+        uint64_t each;
+
+        if (!n)
+            continue;
+        each = dom_share(s, d, total_weight, n) / n;
+        for (unsigned i = 0; i < d->nr_vcpus; i++) {
+            struct credit_vcpu *v = d->vcpus[i];
+
+            if (!v || !(v->runnable || v->ran_this_period))
+                continue;
+            v->credit += (int64_t)each;
+            /* No banking: an idle spell must not buy a later monopoly. */
+            if (v->credit > (int64_t)CREDIT_PERIOD_NS)
+                v->credit = (int64_t)CREDIT_PERIOD_NS;
+            v->ran_this_period = false;
+            update_prio(v);
+            if (v->queued) {
+                dequeue(v);
+                enqueue(s, v);
+            }
+        }
+    }
+}
+
+void credit_account(struct credit_sched *s, uint64_t now)
+{
+    uint64_t periods;
+
+    if (now < s->period_start + CREDIT_PERIOD_NS)
+        return;
+    periods = (now - s->period_start) / CREDIT_PERIOD_NS;
+    s->period_start += periods * CREDIT_PERIOD_NS;
+    refill(s);
+}
+
+uint64_t credit_next_refill(const struct credit_sched *s)
+{
+    return s->period_start + CREDIT_PERIOD_NS;
+}
+
+static bool eligible(const struct credit_vcpu *v, int cpu)
+{
+    return !credit_is_parked(v) && (v->affinity_cpu < 0 || v->affinity_cpu == cpu);
+}
+
+struct credit_vcpu *credit_pick(struct credit_sched *s, int cpu, struct credit_vcpu *prev,
+                                uint64_t now, uint64_t *slice_ns)
+{
+    struct credit_vcpu *v;
+
+    credit_account(s, now);
+    if (prev && prev->runnable)
+        enqueue(s, prev);
+    for (v = s->head.next; v != &s->head; v = v->next)
+        if (eligible(v, cpu))
+            break;
+    if (v == &s->head) {
+        *slice_ns = credit_next_refill(s) - now;
+        return NULL;
+    }
+    dequeue(v);
+    *slice_ns = CREDIT_TSLICE_NS;
+    /* A capped vCPU stops exactly when its share is spent. */
+    if (v->dom->cap && (uint64_t)v->credit < *slice_ns)
+        *slice_ns = MAX((uint64_t)v->credit, CREDIT_MIN_SLICE_NS);
+    return v;
+}

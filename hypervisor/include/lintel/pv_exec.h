@@ -1,0 +1,66 @@
+/*
+ * The PV execution layer (arch/x86_64/pv/) as the rest of the hypervisor
+ * calls it: vCPU state set-up, the entry/exit machinery, trap bounces and
+ * guest-mode switches. Owned by pv-exec.
+ */
+#ifndef LINTEL_PV_EXEC_H
+#define LINTEL_PV_EXEC_H
+
+#include <lintel/domain.h>
+
+struct cpu_regs;
+
+/* Pseudo vectors in cpu_regs.vector for entries that are not exceptions. */
+#define PV_VECTOR_SYSCALL        0x100
+#define PV_VECTOR_SYSCALL_COMPAT 0x101
+
+/* Guest selectors (public/arch-x86/xen-x86_64.h): both modes run in ring 3. */
+#define PV_KERNEL_CS 0xe033
+#define PV_KERNEL_SS 0xe02b
+#define PV_USER_CS   0xe033
+#define PV_USER_SS   0xe02b
+
+/* Boot-time set-up: IDT gates, syscall MSRs, the ring-0 stack for guests. */
+void pv_exec_init(void);
+
+int pv_vcpu_init(struct vcpu *v);
+void pv_vcpu_destroy(struct vcpu *v);
+/* Prepares v to start at rip with rsi = start_info, in kernel mode. */
+void pv_vcpu_set_entry(struct vcpu *v, uint64_t rip, uint64_t rsp, uint64_t rsi);
+void pv_vcpu_print_state(struct vcpu *v);
+uint64_t pv_vcpu_guest_rip(const struct vcpu *v);
+/* The guest registers of v: the live frame if v runs, else its saved copy. */
+struct cpu_regs *pv_guest_regs(struct vcpu *v);
+
+/* The events mask and pending flag of v's vcpu_info. */
+struct vcpu_info;
+struct vcpu_info *pv_vcpu_info(struct vcpu *v);
+
+/*
+ * Arranges for the current vCPU to enter its guest handler for vector
+ * (trap table entry) on the way out, with the given error code; false if
+ * the guest has no handler (the caller crashes the domain).
+ */
+bool pv_inject_trap(struct cpu_regs *regs, unsigned vector, bool has_error,
+                    uint64_t error_code);
+
+/* Switches the current vCPU between guest kernel and guest user mode. */
+void pv_toggle_guest_mode(struct vcpu *v);
+
+/* C entry points from entry.S. */
+void pv_entry_from_guest(struct cpu_regs *regs);
+void pv_exit_work(struct cpu_regs *regs);
+__noreturn void pv_reset_stack_and_return(struct cpu_regs *frame);
+__noreturn void pv_reset_stack_and_call(void (*fn)(void));
+/* The frame at the top of the guest-entry stack. */
+struct cpu_regs *pv_frame(void);
+
+/* Emulation of what ring 3 may not do (arch/x86_64/pv/emulate.c). */
+bool pv_emulate_gp(struct cpu_regs *regs);
+bool pv_emulate_ud(struct cpu_regs *regs);
+void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+
+/* The hypercall page of a 64-bit PV guest, written into page. */
+void pv_write_hypercall_page(void *page);
+
+#endif
