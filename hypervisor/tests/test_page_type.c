@@ -1,0 +1,346 @@
+/* The page-type state machine on a fake frame table: typing and counts,
+ * validation of whole trees, the attacks it must refuse, and that every
+ * refusal leaves the counts exactly as they were. */
+#include "unit.h"
+
+#include <lintel/errno.h>
+#include <lintel/page_type.h>
+
+#define NR_FRAMES 64
+#define GUEST     1
+#define OTHER     2
+#define IO_FRAME  3         /* reserved: not RAM the allocator manages */
+#define HV_MARK   0xabcdULL /* what the fake hypervisor writes in its slots */
+
+static struct page_info frames[NR_FRAMES];
+static uint64_t memory[NR_FRAMES][PT_ENTRIES];
+static unsigned released[NR_FRAMES];
+
+static uint64_t *fake_entries(void *opaque, uint64_t mfn)
+{
+    (void)opaque;
+    return memory[mfn];
+}
+
+static void fake_released(void *opaque, uint64_t mfn)
+{
+    (void)opaque;
+    released[mfn]++;
+}
+
+static void fake_hv_slots(void *opaque, uint64_t *l4)
+{
+    (void)opaque;
+    for (unsigned i = PT_HV_L4_FIRST; i <= PT_HV_L4_LAST; i++)
+        l4[i] = HV_MARK;
+}
+
+static const struct pt_env env = {
+    .frames = frames, .nr_frames = NR_FRAMES, .entries = fake_entries,
+    .released = fake_released, .install_hv_slots = fake_hv_slots,
+};
+static const struct pt_owner guest = { .id = GUEST, .io_ok = false };
+static const struct pt_owner dom0 = { .id = GUEST, .io_ok = true };
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(frames, 0, sizeof(frames));
+    memset(memory, 0, sizeof(memory));
+    memset(released, 0, sizeof(released));
+    for (unsigned i = 0; i < NR_FRAMES; i++) {
+        frames[i].state = FRAME_IN_USE;
+        pt_assign_allocated(&frames[i], i < 40 ? GUEST : OTHER);
+    }
+    frames[IO_FRAME].state = FRAME_RESERVED;
+    frames[IO_FRAME].refcount = 0;
+    frames[IO_FRAME].owner = FRAME_OWNER_IO;
+    return 0;
+}
+
+static uint64_t pte(uint64_t mfn, uint64_t flags)
+{
+    return (mfn << 12) | flags;
+}
+
+#define RO (PT_PRESENT)
+#define RW (PT_PRESENT | PT_RW)
+
+static void assert_untouched(uint64_t mfn)
+{
+    assert_int_equal(frames[mfn].refcount, 1);
+    assert_int_equal(frames[mfn].type_count, 0);
+    assert_int_equal(frames[mfn].type, FRAME_TYPE_NONE);
+}
+
+static void general_refs_only_for_the_owner(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_get_page(&env, 10, GUEST), 0);
+    assert_int_equal(frames[10].refcount, 2);
+    assert_int_equal(pt_get_page(&env, 50, GUEST), -EINVAL);
+    assert_int_equal(pt_get_page(&env, NR_FRAMES, GUEST), -EINVAL);
+    assert_int_equal(pt_get_page(&env, IO_FRAME, GUEST), -EINVAL);
+    pt_put_page(&env, 10);
+    assert_int_equal(released[10], 0);
+    assert_int_equal(pt_drop_allocation(&env, GUEST, 10), 0);
+    assert_int_equal(released[10], 1);
+    assert_int_equal(pt_drop_allocation(&env, GUEST, 50), -EINVAL);
+}
+
+static void writable_and_table_exclude_each_other(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_get_page_and_type(&env, &guest, 10, FRAME_TYPE_WRITABLE), 0);
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), -EINVAL);
+    assert_int_equal(frames[10].type, FRAME_TYPE_WRITABLE);
+    assert_int_equal(frames[10].refcount, 2);
+    pt_put_page_and_type(&env, 10);
+    assert_untouched(10);
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), 0);
+    assert_int_equal(pt_get_page_and_type(&env, &guest, 10, FRAME_TYPE_WRITABLE), -EINVAL);
+    assert_int_equal(pt_get_page_and_type(&env, &guest, 10, FRAME_TYPE_L2), -EINVAL);
+    assert_int_equal(pt_unpin(&env, &guest, 10), 0);
+    assert_untouched(10);
+}
+
+static void l1_entries_take_references(void **state)
+{
+    (void)state;
+    memory[10][0] = pte(11, RW);
+    memory[10][1] = pte(12, RO);
+    memory[10][2] = pte(12, RO);
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), 0);
+    assert_int_equal(frames[10].refcount, 2);
+    assert_int_equal(frames[10].type_count, 1);
+    assert_true(frames[10].flags & FRAME_FLAG_PINNED);
+    assert_int_equal(frames[11].type, FRAME_TYPE_WRITABLE);
+    assert_int_equal(frames[11].refcount, 2);
+    assert_int_equal(frames[12].type_count, 0);
+    assert_int_equal(frames[12].refcount, 3);
+    /* The guest kernel runs in ring 3. */
+    assert_true(memory[10][0] & PT_USER);
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), -EINVAL);
+    assert_int_equal(pt_unpin(&env, &guest, 10), 0);
+    assert_int_equal(pt_unpin(&env, &guest, 10), -EINVAL);
+    assert_untouched(10);
+    assert_untouched(11);
+    assert_untouched(12);
+}
+
+static void refused_entry_rolls_back_the_earlier_ones(void **state)
+{
+    (void)state;
+    memory[10][0] = pte(11, RW);
+    memory[10][1] = pte(12, RO);
+    memory[10][7] = pte(50, RO);    /* another domain's frame */
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), -EINVAL);
+    assert_untouched(10);
+    assert_untouched(11);
+    assert_untouched(12);
+    assert_int_equal(frames[10].flags & FRAME_FLAG_PINNED, 0);
+}
+
+static void table_mapping_itself_writable_is_refused(void **state)
+{
+    (void)state;
+    memory[10][3] = pte(10, RW);
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), -EINVAL);
+    assert_untouched(10);
+    /* Read-only is fine. */
+    memory[10][3] = pte(10, RO);
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), 0);
+    assert_int_equal(frames[10].refcount, 3);
+    assert_int_equal(pt_unpin(&env, &guest, 10), 0);
+    assert_untouched(10);
+}
+
+/* L4 20 -> L3 21 -> L2 22 -> L1 23 -> data 24 (RW). */
+static void build_tree(void)
+{
+    memory[20][0] = pte(21, RW);
+    memory[21][0] = pte(22, RW);
+    memory[22][0] = pte(23, RW);
+    memory[23][0] = pte(24, RW);
+}
+
+static void whole_tree_validates_and_releases(void **state)
+{
+    (void)state;
+    build_tree();
+    memory[20][PT_HV_L4_FIRST] = pte(50, RW);   /* ignored: the hypervisor's slot */
+    assert_int_equal(pt_pin(&env, &guest, 20, FRAME_TYPE_L4), 0);
+    assert_int_equal(frames[21].type, FRAME_TYPE_L3);
+    assert_int_equal(frames[22].type, FRAME_TYPE_L2);
+    assert_int_equal(frames[23].type, FRAME_TYPE_L1);
+    assert_int_equal(frames[24].type, FRAME_TYPE_WRITABLE);
+    assert_int_equal(memory[20][PT_HV_L4_FIRST], HV_MARK);
+    assert_int_equal(memory[20][PT_HV_L4_LAST], HV_MARK);
+    assert_int_equal(frames[50].refcount, 1);
+    /* Any table of the tree made writable: refused. */
+    for (uint64_t t = 20; t <= 23; t++)
+        assert_int_equal(pt_update_entry(&env, &guest, &guest, 23, 5, pte(t, RW)),
+                         -EINVAL);
+    assert_int_equal(pt_unpin(&env, &guest, 20), 0);
+    for (uint64_t f = 20; f <= 24; f++)
+        assert_untouched(f);
+}
+
+static void cycles_through_levels_are_refused(void **state)
+{
+    (void)state;
+    build_tree();
+    memory[21][1] = pte(20, RO);    /* the L3 names its own L4 as an L2 */
+    assert_int_equal(pt_pin(&env, &guest, 20, FRAME_TYPE_L4), -EINVAL);
+    for (uint64_t f = 20; f <= 24; f++)
+        assert_untouched(f);
+}
+
+static void recursive_map_read_only_only(void **state)
+{
+    (void)state;
+    build_tree();
+    memory[20][510] = pte(20, RW);
+    assert_int_equal(pt_pin(&env, &guest, 20, FRAME_TYPE_L4), -EINVAL);
+    assert_untouched(20);
+    memory[20][510] = pte(20, RO);
+    assert_int_equal(pt_pin(&env, &guest, 20, FRAME_TYPE_L4), 0);
+    assert_int_equal(frames[20].type_count, 1);
+    /* Making the recursive slot writable later: refused, slot unchanged. */
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 20, 510, pte(20, RW)), -EINVAL);
+    assert_int_equal(pt_entry_mfn(memory[20][510]), 20);
+    assert_false(memory[20][510] & PT_RW);
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 20, 510, 0), 0);
+    assert_int_equal(frames[20].refcount, 2);
+    assert_int_equal(pt_unpin(&env, &guest, 20), 0);
+    for (uint64_t f = 20; f <= 24; f++)
+        assert_untouched(f);
+}
+
+static void hypervisor_slots_cannot_be_updated(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_pin(&env, &guest, 20, FRAME_TYPE_L4), 0);
+    for (unsigned s = PT_HV_L4_FIRST; s <= PT_HV_L4_LAST; s++)
+        assert_int_equal(pt_update_entry(&env, &guest, &guest, 20, s, 0), -EINVAL);
+    assert_int_equal(memory[20][PT_HV_L4_FIRST + 3], HV_MARK);
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 20, PT_ENTRIES, 0), -EINVAL);
+    assert_int_equal(pt_unpin(&env, &guest, 20), 0);
+}
+
+static void updates_move_references(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), 0);
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 10, 0, pte(11, RW)), 0);
+    assert_int_equal(frames[11].type, FRAME_TYPE_WRITABLE);
+    /* Same frame, now read-only: the writable type goes. */
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 10, 0, pte(11, RO)), 0);
+    assert_int_equal(frames[11].type_count, 0);
+    assert_int_equal(frames[11].refcount, 2);
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 10, 0, pte(12, RW)), 0);
+    assert_untouched(11);
+    /* Refused update: old entry and counts stay. */
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 10, 0, pte(50, RW)), -EINVAL);
+    assert_int_equal(pt_entry_mfn(memory[10][0]), 12);
+    assert_int_equal(frames[12].refcount, 2);
+    /* Another domain's table. */
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 50, 0, 0), -EINVAL);
+    /* A table of a domain naming another as page owner (foreign mapping). */
+    {
+        const struct pt_owner other = { .id = OTHER };
+        assert_int_equal(pt_update_entry(&env, &guest, &other, 10, 1, pte(50, RW)), 0);
+        assert_int_equal(frames[50].type, FRAME_TYPE_WRITABLE);
+    }
+    assert_int_equal(pt_unpin(&env, &guest, 10), 0);
+    assert_untouched(10);
+    assert_untouched(12);
+    assert_untouched(50);
+}
+
+static void plain_frames_are_written_as_memory(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 15, 4, 0x1234), 0);
+    assert_int_equal(memory[15][4], 0x1234);
+    assert_untouched(15);
+}
+
+static void entry_flag_rules(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_check_entry_flags(1, pte(5, RW | PT_GLOBAL | PT_NX), false), 0);
+    assert_int_equal(pt_check_entry_flags(1, pte(5, RW | PT_PCD), false), -EINVAL);
+    assert_int_equal(pt_check_entry_flags(1, pte(5, RW | PT_PCD), true), 0);
+    assert_int_equal(pt_check_entry_flags(1, pte(5, RW) | (1ULL << 52), true), -EINVAL);
+    assert_int_equal(pt_check_entry_flags(2, pte(5, RW | PT_PSE), true), -EINVAL);
+    assert_int_equal(pt_check_entry_flags(3, pte(5, RW | PT_GLOBAL), true), -EINVAL);
+    assert_int_equal(pt_check_entry_flags(4, pte(5, RW | PT_ACCESSED | PT_DIRTY), false), 0);
+    /* Not present: anything goes (the guest keeps swap entries there). */
+    assert_int_equal(pt_check_entry_flags(2, ~PT_PRESENT, false), 0);
+    memory[10][0] = pte(11, RW | PT_PSE);
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L2), -EINVAL);
+    assert_untouched(11);
+}
+
+static void io_frames_only_for_the_privileged(void **state)
+{
+    (void)state;
+    memory[10][0] = pte(IO_FRAME, RW | PT_PCD);
+    memory[10][1] = pte(NR_FRAMES + 100, RW);
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), -EINVAL);
+    assert_int_equal(pt_pin(&env, &dom0, 10, FRAME_TYPE_L1), 0);
+    assert_int_equal(frames[IO_FRAME].refcount, 0);
+    assert_int_equal(pt_unpin(&env, &dom0, 10), 0);
+    assert_untouched(10);
+    /* A table cannot live in I/O memory. */
+    assert_int_equal(pt_pin(&env, &dom0, IO_FRAME, FRAME_TYPE_L1), -EINVAL);
+}
+
+static void given_back_frame_lives_until_unmapped(void **state)
+{
+    (void)state;
+    memory[10][0] = pte(11, RW);
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), 0);
+    assert_int_equal(pt_drop_allocation(&env, GUEST, 11), 0);
+    assert_int_equal(released[11], 0);
+    assert_int_equal(pt_drop_allocation(&env, GUEST, 11), -EINVAL);
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 10, 0, 0), 0);
+    assert_int_equal(released[11], 1);
+    /* A pinned table given back is unpinned and freed. */
+    assert_int_equal(pt_drop_allocation(&env, GUEST, 10), 0);
+    assert_int_equal(released[10], 1);
+}
+
+static void level_and_type_arguments_checked(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_pin(&env, &guest, 10, 0), -EINVAL);
+    assert_int_equal(pt_pin(&env, &guest, 10, 5), -EINVAL);
+    assert_int_equal(pt_pin(&env, &guest, NR_FRAMES + 1, 1), -EINVAL);
+    assert_int_equal(pt_unpin(&env, &guest, NR_FRAMES + 1), -EINVAL);
+    assert_int_equal(pt_get_page_and_type(&env, &guest, 10, FRAME_TYPE_HYPERVISOR), -EINVAL);
+    assert_untouched(10);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(general_refs_only_for_the_owner, setup),
+        cmocka_unit_test_setup(writable_and_table_exclude_each_other, setup),
+        cmocka_unit_test_setup(l1_entries_take_references, setup),
+        cmocka_unit_test_setup(refused_entry_rolls_back_the_earlier_ones, setup),
+        cmocka_unit_test_setup(table_mapping_itself_writable_is_refused, setup),
+        cmocka_unit_test_setup(whole_tree_validates_and_releases, setup),
+        cmocka_unit_test_setup(cycles_through_levels_are_refused, setup),
+        cmocka_unit_test_setup(recursive_map_read_only_only, setup),
+        cmocka_unit_test_setup(hypervisor_slots_cannot_be_updated, setup),
+        cmocka_unit_test_setup(updates_move_references, setup),
+        cmocka_unit_test_setup(plain_frames_are_written_as_memory, setup),
+        cmocka_unit_test_setup(entry_flag_rules, setup),
+        cmocka_unit_test_setup(io_frames_only_for_the_privileged, setup),
+        cmocka_unit_test_setup(given_back_frame_lives_until_unmapped, setup),
+        cmocka_unit_test_setup(level_and_type_arguments_checked, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
