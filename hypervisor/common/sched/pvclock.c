@@ -6,6 +6,23 @@
  */
 #include <lintel/pvclock.h>
 
+/* floor(2^32 * num / den) for num < den, by long division: ring 0 has no
+ * 128-bit divide helper. */
+static uint32_t fraction32(uint64_t num, uint64_t den)
+{
+    uint32_t q = 0;
+
+    for (int i = 0; i < 32; i++) {
+        num <<= 1;
+        q <<= 1;
+        if (num >= den) {
+            num -= den;
+            q |= 1;
+        }
+    }
+    return q;
+}
+
 bool pvclock_scale_for_hz(uint64_t tsc_hz, struct pvclock_scale *out)
 {
     uint64_t num = 1000000000ULL, den = tsc_hz;
@@ -26,7 +43,7 @@ bool pvclock_scale_for_hz(uint64_t tsc_hz, struct pvclock_scale *out)
         shift++;
     }
     /* Here den/2 <= num < den, so the quotient is in [2^31, 2^32). */
-    out->mul = (uint32_t)(((unsigned __int128)num << 32) / den);
+    out->mul = fraction32(num, den);
     out->shift = (int8_t)shift;
     return true;
 }
