@@ -5,6 +5,7 @@
  */
 #include <lintel/acpi.h>
 #include <lintel/apic.h>
+#include <lintel/cpu.h>
 #include <lintel/layout.h>
 #include <lintel/printk.h>
 #include <lintel/time.h>
@@ -111,7 +112,6 @@ static void calibrate_timer(void)
 void apic_init(void)
 {
     uint64_t base = rdmsr(MSR_APIC_BASE);
-    uint32_t a, b, c, d;
 
     wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
     apic_mmio = phys_to_virt(base & 0xffffff000ULL);
@@ -123,8 +123,7 @@ void apic_init(void)
     apic_read_error();
 
     calibrate_timer();
-    cpuid(1, 0, &a, &b, &c, &d);
-    tsc_deadline = c & (1u << 24);
+    tsc_deadline = boot_cpu.tsc_deadline;
     apic_write(APIC_LVT_TIMER, VECTOR_APIC_TIMER |
                                    (tsc_deadline ? LVT_TIMER_DEADLINE : 0));
     pr_info("APIC: id %u at %#lx, timer %lu kHz, %s mode\n", apic_id(),

@@ -4,6 +4,7 @@
  * code read-only and its data non-executable, so that stray writes and
  * jumps fault into a crash report instead of corrupting the hypervisor.
  */
+#include <lintel/cpu.h>
 #include <lintel/layout.h>
 #include <lintel/lib.h>
 #include <lintel/mm.h>
@@ -20,7 +21,6 @@
 #define SIZE_512G    (1ULL << 39)
 
 extern const char _start[], _etext[], _erodata[], _end[];
-extern uint32_t boot_ext_features_edx;
 
 static uint64_t directmap_mapped = 4ULL << 30;
 static uint64_t table_frames;
@@ -117,7 +117,8 @@ void paging_init(const struct boot_info *bi)
 {
     uint64_t *l4, limit = 4ULL << 30;
 
-    nx = boot_ext_features_edx & (1u << 20);
+    /* head.S turned EFER.NXE on exactly when CPUID reports NX. */
+    nx = boot_cpu.nx;
     for (unsigned i = 0; i < bi->memmap_count; i++)
         if (bi->memmap[i].type == MEMMAP_RAM)
             limit = MAX(limit, ALIGN_UP(bi->memmap[i].addr + bi->memmap[i].len, SIZE_2M));

@@ -7,6 +7,7 @@
 #include <lintel/apic.h>
 #include <lintel/bootinfo.h>
 #include <lintel/cmdline.h>
+#include <lintel/cpu.h>
 #include <lintel/keyhandler.h>
 #include <lintel/layout.h>
 #include <lintel/lib.h>
@@ -120,6 +121,7 @@ void start_lintel(uint32_t magic, uint32_t info_phys)
     print_banner();
     apply_options(&boot_info);
     print_option_help();
+    cpu_identify();
     print_memmap(&boot_info);
     boot_modules_print(&boot_info);
 

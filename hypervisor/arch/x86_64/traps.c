@@ -7,6 +7,7 @@
 #include <lintel/keyhandler.h>
 #include <lintel/power.h>
 #include <lintel/printk.h>
+#include <lintel/softirq.h>
 #include <lintel/stacktrace.h>
 #include <lintel/timer.h>
 #include <lintel/traps.h>
@@ -26,7 +27,7 @@ static const char *const exception_names[32] = {
 };
 
 static uint64_t spurious_count;
-static uint64_t nmi_count;
+static volatile uint64_t nmi_count;
 static uint64_t unexpected_count;
 static bool crashing;
 
@@ -87,14 +88,33 @@ __noreturn void crash_report(const struct cpu_regs *regs, const char *why)
     machine_stop_after_crash();
 }
 
+/*
+ * An NMI can arrive while this CPU holds the console lock, so the handler
+ * only records it; the report is printed later from a softirq.
+ */
+static volatile uint8_t nmi_reason;
+static volatile uint64_t nmi_rip;
+static uint64_t nmi_reported;
+
 static void handle_nmi(const struct cpu_regs *regs)
 {
-    uint8_t reason = inb(0x61);
-
+    nmi_reason = inb(0x61);
+    nmi_rip = regs->rip;
     nmi_count++;
+    softirq_raise(SOFTIRQ_NMI_REPORT);
+}
+
+static void report_nmis(void)
+{
+    uint64_t count = nmi_count;
+    uint8_t reason = nmi_reason;
+
+    if (count == nmi_reported)
+        return;
+    nmi_reported = count;
     /* Bits 6/7: I/O channel check and memory parity, from the chipset. */
     pr_warn("NMI received (count %lu, reason %#x, at %016lx)%s\n",
-            (unsigned long)nmi_count, reason, (unsigned long)regs->rip,
+            (unsigned long)count, reason, (unsigned long)nmi_rip,
             reason & 0xc0 ? ": hardware error reported by the chipset" : "; ignored");
 }
 
@@ -165,4 +185,5 @@ void traps_register_keys(void)
 void traps_init(void)
 {
     descriptors_init();
+    softirq_register(SOFTIRQ_NMI_REPORT, report_nmis);
 }

@@ -44,6 +44,15 @@ struct vcpu_info *pv_vcpu_info(struct vcpu *v);
 bool pv_inject_trap(struct cpu_regs *regs, unsigned vector, bool has_error,
                     uint64_t error_code);
 
+/* Routes a guest exception (vector < 32) to emulation or the guest. */
+void pv_handle_exception(struct cpu_regs *regs);
+/* A user-mode syscall enters the guest kernel's syscall callback. */
+bool pv_inject_syscall(struct cpu_regs *regs, struct vcpu *v);
+/* Bounces to the event callback if an upcall is pending and unmasked. */
+void pv_deliver_event(struct cpu_regs *regs, struct vcpu *v);
+/* Loads v's guest GDT entries and LDT (set_gdt, SET_LDT). */
+void pv_load_descriptor_tables(struct vcpu *v);
+
 /* Switches the current vCPU between guest kernel and guest user mode. */
 void pv_toggle_guest_mode(struct vcpu *v);
 

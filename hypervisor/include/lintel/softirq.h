@@ -9,6 +9,7 @@
 
 enum softirq {
     SOFTIRQ_TIMER,
+    SOFTIRQ_NMI_REPORT,
     SOFTIRQ_COUNT,
 };
 

@@ -1,0 +1,312 @@
+/*
+ * PV vCPU mechanism: CPU set-up for running guests in ring 3, per-vCPU
+ * state, the entry dispatch from a guest, the exit work on the way back
+ * and the context switch the scheduler calls.
+ *
+ * One pCPU: the guest-entry stack, the syscall scratch slot and the
+ * current vCPU are globals. The guest frame always sits at the top of
+ * pv_stack, so a context switch is "save that frame into prev, load next's
+ * into it, return from it".
+ */
+#include <lintel/domain.h>
+#include <lintel/event.h>
+#include <lintel/hypercall.h>
+#include <lintel/layout.h>
+#include <lintel/lib.h>
+#include <lintel/mm.h>
+#include <lintel/printk.h>
+#include <lintel/pv_exec.h>
+#include <lintel/pv_mm.h>
+#include <lintel/sched.h>
+#include <lintel/softirq.h>
+#include <lintel/traps.h>
+#include <lintel/x86.h>
+#include <public/xen.h>
+
+#define MSR_STAR            0xC0000081
+#define MSR_LSTAR           0xC0000082
+#define MSR_CSTAR           0xC0000083
+#define MSR_SYSCALL_MASK    0xC0000084
+#define MSR_FS_BASE         0xC0000100
+#define MSR_GS_BASE         0xC0000101
+#define EFER_SCE            (1UL << 0)
+#define CR0_MP              (1UL << 1)
+#define CR0_EM              (1UL << 2)
+#define CR0_TS              (1UL << 3)
+#define CR4_OSFXSR          (1UL << 9)
+#define CR4_OSXMMEXCPT      (1UL << 10)
+
+#define RFLAGS_TF   (1UL << 8)
+#define RFLAGS_IF   (1UL << 9)
+#define RFLAGS_DF   (1UL << 10)
+#define RFLAGS_NT   (1UL << 14)
+#define RFLAGS_AC   (1UL << 18)
+
+#define FPU_AREA_SIZE 512
+
+extern char pv_stack_top[];
+extern const char pv_interrupt_stubs[];
+extern const char pv_syscall_entry[], pv_syscall_compat_entry[];
+
+static uint64_t hypervisor_cr3;
+
+struct cpu_regs *pv_frame(void)
+{
+    return (struct cpu_regs *)(pv_stack_top - sizeof(struct cpu_regs));
+}
+
+struct table_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __packed;
+
+/*
+ * The core's IDT and TSS are private to desc.c; we find them through the
+ * CPU (sidt, sgdt + the TSS descriptor) and repoint the gates at our
+ * stubs, which hand anything from ring 0 straight back to do_interrupt.
+ */
+static void install_idt_gates(void)
+{
+    struct table_ptr idt;
+    uint8_t *gates;
+
+    __asm__ volatile("sidt %0" : "=m"(idt));
+    gates = (uint8_t *)(uintptr_t)idt.base;
+    for (unsigned v = 0; v < 256; v++) {
+        uint8_t *g = gates + v * 16;
+        uint64_t handler = (uint64_t)(uintptr_t)(pv_interrupt_stubs + v * 16);
+        /* int3, into and int $0x80 may be raised by the guest directly. */
+        uint8_t dpl = (v == 3 || v == 4 || v == 0x80) ? 3 : 0;
+
+        g[0] = handler & 0xff;
+        g[1] = (handler >> 8) & 0xff;
+        g[5] = 0x8e | (dpl << 5);
+        g[6] = (handler >> 16) & 0xff;
+        g[7] = (handler >> 24) & 0xff;
+        memcpy(g + 8, (const uint32_t[]){ (uint32_t)(handler >> 32) }, 4);
+    }
+}
+
+static void set_ring0_stack(uint64_t top)
+{
+    struct table_ptr gdt;
+    uint64_t lo, hi, base;
+    uint8_t *tss;
+
+    __asm__ volatile("sgdt %0" : "=m"(gdt));
+    memcpy(&lo, (uint8_t *)(uintptr_t)gdt.base + TSS_SELECTOR, 8);
+    memcpy(&hi, (uint8_t *)(uintptr_t)gdt.base + TSS_SELECTOR + 8, 8);
+    base = ((lo >> 16) & 0xffffff) | (((lo >> 56) & 0xff) << 24) | (hi << 32);
+    tss = (uint8_t *)(uintptr_t)base;
+    memcpy(tss + 4, &top, 8);           /* rsp0 */
+}
+
+void pv_exec_init(void)
+{
+    hypervisor_cr3 = read_cr3();
+    set_ring0_stack((uint64_t)(uintptr_t)pv_stack_top);
+    install_idt_gates();
+    /* sysret would return to FLAT_RING3_CS32 + 16 = 0xe033; we return by iretq. */
+    wrmsr(MSR_STAR, (0xe023ULL << 48) | ((uint64_t)HYPERVISOR_CS << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)pv_syscall_entry);
+    wrmsr(MSR_CSTAR, (uint64_t)(uintptr_t)pv_syscall_compat_entry);
+    wrmsr(MSR_SYSCALL_MASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_NT | RFLAGS_AC);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+    /* Guests use SSE: the OS-support bits must be on, x87 emulation off. */
+    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+    __asm__ volatile("mov %%cr0, %%rax; or %0, %%rax; and %1, %%rax; mov %%rax, %%cr0"
+                     : : "i"(CR0_MP), "i"(~(CR0_EM | CR0_TS)) : "rax", "memory");
+    printk("pv: guest entry ready (syscall hypercalls, ring-3 kernels, FXSAVE state)\n");
+}
+
+int pv_vcpu_init(struct vcpu *v)
+{
+    struct pv_vcpu *pv = &v->pv;
+
+    memset(pv, 0, sizeof(*pv));
+    pv->fpu_area = xzalloc(FPU_AREA_SIZE + 64);
+    if (!pv->fpu_area)
+        return -1;
+    pv->in_kernel = true;
+    pv->kernel_ss = PV_KERNEL_SS;
+    if (v->id < XEN_LEGACY_MAX_VCPUS && v->domain->shared_info) {
+        struct shared_info *s = v->domain->shared_info;
+        pv->vcpu_info = &s->vcpu_info[v->id];
+        pv->vcpu_info_mfn = v->domain->shared_info_mfn;
+        /* Events stay masked until the guest says it can take them. */
+        s->vcpu_info[v->id].evtchn_upcall_mask = 1;
+    }
+    return 0;
+}
+
+void pv_vcpu_destroy(struct vcpu *v)
+{
+    xfree(v->pv.fpu_area);
+    v->pv.fpu_area = NULL;
+}
+
+static void *fpu_image(struct vcpu *v)
+{
+    return (void *)ALIGN_UP((uintptr_t)v->pv.fpu_area, 64);
+}
+
+struct cpu_regs *pv_guest_regs(struct vcpu *v)
+{
+    if (v == current_vcpu())
+        return pv_frame();
+    return (struct cpu_regs *)v->pv.saved_regs;
+}
+
+uint64_t pv_vcpu_guest_rip(const struct vcpu *v)
+{
+    return pv_guest_regs((struct vcpu *)v)->rip;
+}
+
+struct vcpu_info *pv_vcpu_info(struct vcpu *v)
+{
+    return v->pv.vcpu_info;
+}
+
+void pv_vcpu_set_entry(struct vcpu *v, uint64_t rip, uint64_t rsp, uint64_t rsi)
+{
+    struct cpu_regs *r = (struct cpu_regs *)v->pv.saved_regs;
+
+    memset(r, 0, sizeof(*r));
+    r->rip = rip;
+    r->cs = PV_KERNEL_CS;
+    r->rflags = RFLAGS_IF | 0x2;
+    r->rsp = rsp;
+    r->ss = PV_KERNEL_SS;
+    r->rsi = rsi;
+    v->pv.in_kernel = true;
+}
+
+void pv_vcpu_print_state(struct vcpu *v)
+{
+    const struct cpu_regs *r = pv_guest_regs(v);
+
+    pr_err("d%uv%u %s mode: RIP %04lx:%016lx RFLAGS %016lx\n", v->domain->id, v->id,
+           v->pv.in_kernel ? "kernel" : "user", (unsigned long)r->cs,
+           (unsigned long)r->rip, (unsigned long)r->rflags);
+    pr_err("rax: %016lx   rbx: %016lx   rcx: %016lx\n", r->rax, r->rbx, r->rcx);
+    pr_err("rdx: %016lx   rsi: %016lx   rdi: %016lx\n", r->rdx, r->rsi, r->rdi);
+    pr_err("rbp: %016lx   rsp: %016lx   r8:  %016lx\n", r->rbp, r->rsp, r->r8);
+    pr_err("r9:  %016lx   r10: %016lx   r11: %016lx\n", r->r9, r->r10, r->r11);
+    pr_err("r12: %016lx   r13: %016lx   r14: %016lx\n", r->r12, r->r13, r->r14);
+    pr_err("r15: %016lx   cr2: %016lx   cr3: %016lx\n", r->r15, (unsigned long)v->pv.cr2,
+           (unsigned long)((v->pv.in_kernel ? v->pv.kernel_root : v->pv.user_root)
+                           << PAGE_SHIFT));
+    pr_err("vector %lu, error code %#lx, ss %04lx\n", (unsigned long)r->vector,
+           (unsigned long)r->error_code, (unsigned long)r->ss);
+}
+
+static void load_guest_cr3(struct vcpu *v)
+{
+    mfn_t root = v->pv.in_kernel ? v->pv.kernel_root : v->pv.user_root;
+
+    write_cr3(root ? root << PAGE_SHIFT : hypervisor_cr3);
+}
+
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+    v->pv.in_kernel = !v->pv.in_kernel;
+    wrmsr(MSR_GS_BASE, v->pv.in_kernel ? v->pv.gs_base_kernel : v->pv.gs_base_user);
+    load_guest_cr3(v);
+}
+
+static void save_guest_state(struct vcpu *v)
+{
+    memcpy(v->pv.saved_regs, pv_frame(), sizeof(struct cpu_regs));
+    v->pv.fs_base = rdmsr(MSR_FS_BASE);
+    if (v->pv.in_kernel)
+        v->pv.gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        v->pv.gs_base_user = rdmsr(MSR_GS_BASE);
+    __asm__ volatile("clts; fxsave64 (%0)" : : "r"(fpu_image(v)) : "memory");
+}
+
+static void load_guest_state(struct vcpu *v)
+{
+    memcpy(pv_frame(), v->pv.saved_regs, sizeof(struct cpu_regs));
+    wrmsr(MSR_FS_BASE, v->pv.fs_base);
+    wrmsr(MSR_GS_BASE, v->pv.in_kernel ? v->pv.gs_base_kernel : v->pv.gs_base_user);
+    __asm__ volatile("clts; fxrstor64 (%0)" : : "r"(fpu_image(v)) : "memory");
+    if (v->pv.fpu_switched_out)
+        __asm__ volatile("mov %%cr0, %%rax; or %0, %%rax; mov %%rax, %%cr0"
+                         : : "i"(CR0_TS) : "rax", "memory");
+    pv_load_descriptor_tables(v);
+    load_guest_cr3(v);
+}
+
+/*
+ * Switching to the idle vCPU re-enters sched_start() on an empty stack:
+ * that loop is the idle vCPU's body, and it picks the next guest itself.
+ */
+static void idle_body(void)
+{
+    write_cr3(hypervisor_cr3);
+    sched_start();
+}
+
+void pv_context_switch(struct vcpu *prev, struct vcpu *next)
+{
+    local_irq_disable();
+    if (!is_idle_vcpu(prev))
+        save_guest_state(prev);
+    set_current_vcpu(next);
+    next->processor = 0;
+    if (is_idle_vcpu(next))
+        pv_reset_stack_and_call(idle_body);
+    load_guest_state(next);
+    pv_reset_stack_and_return(pv_frame());
+}
+
+static void enter_syscall_callback(struct cpu_regs *regs, struct vcpu *v)
+{
+    if (!pv_inject_syscall(regs, v))
+        domain_crash(v->domain, "system call from user mode with no syscall callback");
+}
+
+void pv_entry_from_guest(struct cpu_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+
+    if (regs->vector == PV_VECTOR_SYSCALL) {
+        local_irq_enable();
+        if (v->pv.in_kernel)
+            hypercall_dispatch(regs);
+        else
+            enter_syscall_callback(regs, v);
+    } else if (regs->vector == PV_VECTOR_SYSCALL_COMPAT) {
+        local_irq_enable();
+        domain_crash(v->domain, "32-bit syscall from a 64-bit PV guest");
+    } else if (regs->vector < 32) {
+        pv_handle_exception(regs);
+    } else {
+        do_interrupt(regs);
+    }
+}
+
+/*
+ * The last thing before iretq to a guest: deferred work, a reschedule if
+ * the current vCPU may not go on, then an event upcall if one is pending
+ * and unmasked. Interrupts stay off from the final check to the iretq so
+ * nothing new can slip in unseen.
+ */
+void pv_exit_work(struct cpu_regs *regs)
+{
+    struct vcpu *v;
+
+    for (;;) {
+        local_irq_enable();
+        softirq_run_pending();
+        schedule();
+        v = current_vcpu();
+        if (!vcpu_runnable(v))
+            continue;
+        local_irq_disable();
+        if (!softirq_pending())
+            break;
+    }
+    pv_deliver_event(regs, v);
+}
