@@ -88,18 +88,34 @@ static void load_gdt_and_segments(void)
     __asm__ volatile("ltr %w0" : : "r"(TSS_SELECTOR));
 }
 
-static void idt_set(unsigned vector, uint8_t ist)
+static void idt_write(unsigned vector, const void *stub, unsigned dpl, uint8_t ist)
 {
-    uint64_t handler = (uint64_t)(uintptr_t)(interrupt_stubs + vector * 16);
+    uint64_t handler = (uint64_t)(uintptr_t)stub;
 
     idt[vector] = (struct idt_entry){
         .offset_low = handler & 0xffff,
         .selector = HYPERVISOR_CS,
         .ist = ist,
-        .type_attr = 0x8e,          /* present, DPL 0, interrupt gate */
+        .type_attr = (uint8_t)(0x8e | ((dpl & 3) << 5)),   /* present interrupt gate */
         .offset_mid = (handler >> 16) & 0xffff,
         .offset_high = handler >> 32,
     };
+}
+
+static void idt_set(unsigned vector, uint8_t ist)
+{
+    idt_write(vector, interrupt_stubs + vector * 16, 0, ist);
+}
+
+void idt_set_handler(unsigned vector, const void *stub, unsigned dpl)
+{
+    if (vector < 256)
+        idt_write(vector, stub, dpl, idt[vector].ist);
+}
+
+void tss_set_rsp0(uint64_t stack_top)
+{
+    tss.rsp[0] = stack_top;
 }
 
 void descriptors_init(void)

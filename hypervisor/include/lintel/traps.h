@@ -40,5 +40,13 @@ void traps_register_keys(void);
 
 void descriptors_init(void);
 void tss_set_ist(unsigned ist, uint64_t stack_top);
+/* The stack the CPU switches to when an interrupt arrives from rings 1-3. */
+void tss_set_rsp0(uint64_t stack_top);
+/*
+ * Points an IDT vector at another entry stub (e.g. the PV guest entry
+ * path) with the given DPL (3 lets guests raise it with int n). The
+ * vector keeps its IST stack, so NMI, #DF and #MC stay on theirs.
+ */
+void idt_set_handler(unsigned vector, const void *stub, unsigned dpl);
 
 #endif
