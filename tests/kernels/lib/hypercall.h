@@ -84,6 +84,12 @@ static inline long hypercall5(unsigned int nr, unsigned long a1, unsigned long a
     hypercall2(__HYPERVISOR_memory_op, cmd, arg)
 #define HYPERVISOR_grant_table_op(cmd, args, count) \
     hypercall3(__HYPERVISOR_grant_table_op, cmd, args, count)
+#define HYPERVISOR_physdev_op(cmd, arg) \
+    hypercall2(__HYPERVISOR_physdev_op, cmd, arg)
+#define HYPERVISOR_platform_op(op) \
+    hypercall1(__HYPERVISOR_platform_op, op)
+#define HYPERVISOR_nmi_op(cmd, arg) \
+    hypercall2(__HYPERVISOR_nmi_op, cmd, arg)
 #define HYPERVISOR_set_gdt(frames, entries) \
     hypercall2(__HYPERVISOR_set_gdt, frames, entries)
 
