@@ -159,22 +159,50 @@ void mm_init(const struct boot_info *bi)
     }
 }
 
-void *alloc_xen_pages(unsigned order)
+uint64_t alloc_frames(unsigned order, uint16_t owner, enum frame_type type)
 {
     unsigned long flags = spin_lock_irqsave(&mm_lock);
-    uint64_t mfn = frame_alloc(&frame_allocator, order, FRAME_OWNER_XEN,
-                               FRAME_TYPE_HYPERVISOR);
+    uint64_t mfn = frame_alloc(&frame_allocator, order, owner, type);
 
     spin_unlock_irqrestore(&mm_lock, flags);
+    return mfn;
+}
+
+int free_frames(uint64_t mfn, unsigned order)
+{
+    unsigned long flags = spin_lock_irqsave(&mm_lock);
+    int rc = frame_free(&frame_allocator, mfn, order);
+
+    spin_unlock_irqrestore(&mm_lock, flags);
+    return rc;
+}
+
+int release_boot_module(const struct boot_module *m)
+{
+    uint64_t first = ALIGN_DOWN(m->start, PAGE_SIZE) >> PAGE_SHIFT;
+    uint64_t last = ALIGN_UP(m->end, PAGE_SIZE) >> PAGE_SHIFT;
+    unsigned long flags;
+    int rc;
+
+    if (last <= first)
+        return 0;
+    flags = spin_lock_irqsave(&mm_lock);
+    rc = frame_release_range(&frame_allocator, first, last - first);
+    spin_unlock_irqrestore(&mm_lock, flags);
+    return rc;
+}
+
+void *alloc_xen_pages(unsigned order)
+{
+    uint64_t mfn = alloc_frames(order, FRAME_OWNER_XEN, FRAME_TYPE_HYPERVISOR);
+
     return mfn == INVALID_MFN ? NULL : phys_to_virt(mfn << PAGE_SHIFT);
 }
 
 void free_xen_pages(void *va, unsigned order)
 {
-    unsigned long flags = spin_lock_irqsave(&mm_lock);
-    int rc = frame_free(&frame_allocator, virt_to_phys(va) >> PAGE_SHIFT, order);
+    int rc = free_frames(virt_to_phys(va) >> PAGE_SHIFT, order);
 
-    spin_unlock_irqrestore(&mm_lock, flags);
     if (rc) {
         pr_err("free_xen_pages(%p, order %u) failed: %s\n", va, order,
                rc == -EALREADY ? "double free" : "not an allocated block");
