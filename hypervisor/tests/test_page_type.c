@@ -15,6 +15,7 @@
 static struct page_info frames[NR_FRAMES];
 static uint64_t memory[NR_FRAMES][PT_ENTRIES];
 static unsigned released[NR_FRAMES];
+static unsigned writable_gone_calls, becoming_table_calls;
 
 static uint64_t *fake_entries(void *opaque, uint64_t mfn)
 {
@@ -35,7 +36,22 @@ static void fake_hv_slots(void *opaque, uint64_t *l4)
         l4[i] = HV_MARK;
 }
 
+static void fake_writable_gone(void *opaque, uint64_t mfn)
+{
+    (void)opaque;
+    (void)mfn;
+    writable_gone_calls++;
+}
+
+static void fake_becoming_table(void *opaque, uint64_t mfn)
+{
+    (void)opaque;
+    (void)mfn;
+    becoming_table_calls++;
+}
+
 static const struct pt_env env = {
+    .writable_gone = fake_writable_gone, .becoming_table = fake_becoming_table,
     .frames = frames, .nr_frames = NR_FRAMES, .entries = fake_entries,
     .released = fake_released, .install_hv_slots = fake_hv_slots,
 };
@@ -48,6 +64,7 @@ static int setup(void **state)
     memset(frames, 0, sizeof(frames));
     memset(memory, 0, sizeof(memory));
     memset(released, 0, sizeof(released));
+    writable_gone_calls = becoming_table_calls = 0;
     for (unsigned i = 0; i < NR_FRAMES; i++) {
         frames[i].state = FRAME_IN_USE;
         pt_assign_allocated(&frames[i], i < 40 ? GUEST : OTHER);
@@ -145,7 +162,7 @@ static void table_mapping_itself_writable_is_refused(void **state)
 {
     (void)state;
     memory[10][3] = pte(10, RW);
-    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), -EINVAL);
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), -EBUSY);
     assert_untouched(10);
     /* Read-only is fine. */
     memory[10][3] = pte(10, RO);
@@ -180,7 +197,7 @@ static void whole_tree_validates_and_releases(void **state)
     /* Any table of the tree made writable: refused. */
     for (uint64_t t = 20; t <= 23; t++)
         assert_int_equal(pt_update_entry(&env, &guest, &guest, 23, 5, pte(t, RW)),
-                         -EINVAL);
+                         -EBUSY);
     assert_int_equal(pt_unpin(&env, &guest, 20), 0);
     for (uint64_t f = 20; f <= 24; f++)
         assert_untouched(f);
@@ -323,6 +340,40 @@ static void level_and_type_arguments_checked(void **state)
     assert_untouched(10);
 }
 
+static void flush_hooks_see_writable_to_table(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), 0);
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 10, 0, pte(11, RW)), 0);
+    assert_int_equal(writable_gone_calls, 0);
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 10, 0, 0), 0);
+    assert_int_equal(writable_gone_calls, 1);
+    becoming_table_calls = 0;
+    assert_int_equal(pt_pin(&env, &guest, 11, FRAME_TYPE_L1), 0);
+    assert_int_equal(becoming_table_calls, 1);
+    /* A second reference of the same type validates nothing. */
+    assert_int_equal(pt_get_page_and_type(&env, &guest, 11, FRAME_TYPE_L1), 0);
+    assert_int_equal(becoming_table_calls, 1);
+    pt_put_page_and_type(&env, 11);
+    assert_int_equal(pt_unpin(&env, &guest, 11), 0);
+    assert_int_equal(pt_unpin(&env, &guest, 10), 0);
+}
+
+static void lent_hypervisor_page_is_never_released(void **state)
+{
+    (void)state;
+    /* shared_info: owned by the guest for mapping, but not its memory. */
+    frames[30].refcount = 0;
+    frames[30].flags = 0;
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), 0);
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 10, 0, pte(30, RW)), 0);
+    assert_int_equal(frames[30].refcount, 1);
+    assert_int_equal(pt_drop_allocation(&env, GUEST, 30), -EINVAL);
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 10, 0, 0), 0);
+    assert_int_equal(frames[30].refcount, 0);
+    assert_int_equal(pt_unpin(&env, &guest, 10), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +392,8 @@ int main(void)
         cmocka_unit_test_setup(io_frames_only_for_the_privileged, setup),
         cmocka_unit_test_setup(given_back_frame_lives_until_unmapped, setup),
         cmocka_unit_test_setup(level_and_type_arguments_checked, setup),
+        cmocka_unit_test_setup(flush_hooks_see_writable_to_table, setup),
+        cmocka_unit_test_setup(lent_hypervisor_page_is_never_released, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

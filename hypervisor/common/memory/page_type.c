@@ -27,8 +27,8 @@ int pt_get_page(const struct pt_env *env, uint64_t mfn, uint16_t owner)
     if (mfn >= env->nr_frames)
         return -EINVAL;
     pg = frame(env, mfn);
-    if (pg->state != FRAME_IN_USE || pg->owner != owner || pg->refcount == 0 ||
-        pg->refcount == UINT32_MAX)
+    /* refcount 0 is a hypervisor page lent to the owner (shared_info). */
+    if (pg->state != FRAME_IN_USE || pg->owner != owner || pg->refcount == UINT32_MAX)
         return -EINVAL;
     pg->refcount++;
     return 0;
@@ -86,18 +86,15 @@ static int get_leaf_refs(const struct pt_env *env, const struct pt_owner *pg_own
                          uint64_t e)
 {
     uint64_t mfn = pt_entry_mfn(e);
-    int rc;
 
     if (is_io_frame(env, mfn))
         return pg_owner->io_ok ? 0 : -EINVAL;
     if (pt_get_page(env, mfn, pg_owner->id))
         return -EINVAL;
-    if (e & PT_RW) {
-        rc = pt_get_type(env, pg_owner, mfn, FRAME_TYPE_WRITABLE);
-        if (rc) {
-            pt_put_page(env, mfn);
-            return rc;
-        }
+    /* Xen's answer to a writable mapping of a typed frame is -EBUSY. */
+    if ((e & PT_RW) && pt_get_type(env, pg_owner, mfn, FRAME_TYPE_WRITABLE)) {
+        pt_put_page(env, mfn);
+        return -EBUSY;
     }
     return 0;
 }
@@ -223,6 +220,8 @@ int pt_get_type(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn
         return -EINVAL;
     pg->type = type;
     if (pt_is_table_type(type)) {
+        if (env->becoming_table)
+            env->becoming_table(env->opaque, mfn);
         /* Marked first: an entry below that names this frame again must
          * see it as taken, not validate it a second time. */
         pg->flags |= FRAME_FLAG_VALIDATING;
@@ -251,6 +250,8 @@ void pt_put_type(const struct pt_env *env, uint64_t mfn)
     if (pt_is_table_type(pg->type))
         release_entries(env, mfn, pg->type, PT_ENTRIES);
     pg->type_count = 0;
+    if (pg->type == FRAME_TYPE_WRITABLE && env->writable_gone)
+        env->writable_gone(env->opaque, mfn);
     pg->type = FRAME_TYPE_NONE;
 }
 

@@ -1,3 +1,5 @@
-# PV-MM (issue 5): page types, domain memory, memory_op.
+# PV-MM (issue 5): page types, domain memory, the M2P, the MMU hypercalls
+# and memory_op. The arch files (arch/x86_64/pv/mm/) are listed here too:
+# the top Makefile only includes sources.mk files up to three levels deep.
 PURE_SRCS += common/memory/page_type.c
 HV_SRCS   += common/memory/page_type.c

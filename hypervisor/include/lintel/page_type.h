@@ -59,6 +59,12 @@ struct pt_env {
     void (*released)(void *opaque, uint64_t mfn);
     /* Fills the hypervisor's slots of a freshly validated L4 (may be NULL). */
     void (*install_hv_slots)(void *opaque, uint64_t *l4);
+    /* The last writable mapping of a frame went, and a frame is about to be
+     * validated as a page table: stale writable TLB entries must be flushed
+     * in between, or the guest could still write a validated table (both
+     * may be NULL). */
+    void (*writable_gone)(void *opaque, uint64_t mfn);
+    void (*becoming_table)(void *opaque, uint64_t mfn);
     void *opaque;
 };
 
@@ -103,6 +109,9 @@ void pt_put_page_and_type(const struct pt_env *env, uint64_t mfn);
 int pt_check_entry_flags(unsigned level, uint64_t entry, bool io_ok);
 
 /*
+ * An L1 entry naming a typed frame read-write fails with -EBUSY (Xen's
+ * value); every other refusal is -EINVAL.
+ *
  * One entry of a page table of owner o changes (mmu_update): validates the
  * new entry (L1 targets must belong to pg_owner, normally o itself),
  * takes its references, stores it and drops the old one's. A frame that is

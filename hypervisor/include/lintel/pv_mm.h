@@ -11,15 +11,24 @@
 
 #include <lintel/domain.h>
 
-/* Global set-up at boot: the M2P table (RW for ring 0, RO for guests). */
+/* Global set-up at boot: the M2P table (RW for ring 0, RO for guests).
+ * Call it while the hypervisor's own page tables are live (it records them
+ * as the source of the hypervisor's L4 slots); it runs at most once, and
+ * the first domain_alloc_page calls it too. */
 void pv_mm_init(void);
 void m2p_set(mfn_t mfn, uint64_t pfn);
-uint64_t m2p_get(mfn_t mfn);
+uint64_t m2p_get(mfn_t mfn);                /* ~0 for unknown frames */
+uint64_t m2p_nr_entries(void);
+/* The hypervisor's own L4 (physical), for CR3 when no guest root may stay. */
+paddr_t pv_hypervisor_root(void);
 
 /* Domain memory: allocation charged to d (respecting max_pages) and release
  * of everything a dying domain owns. */
 mfn_t domain_alloc_page(struct domain *d);          /* INVALID_MFN when refused */
 int domain_free_page(struct domain *d, mfn_t mfn);  /* -EBUSY while referenced */
+/* decrease_reservation: drops the allocation reference even while mapped;
+ * the frame is freed (and leaves tot_pages) when its last reference goes. */
+int domain_give_back_page(struct domain *d, mfn_t mfn);
 void domain_release_memory(struct domain *d);
 
 /* Reference counting and typing (what the hypercalls and the builder use). */

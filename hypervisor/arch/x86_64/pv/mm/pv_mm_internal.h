@@ -1,0 +1,33 @@
+/*
+ * What the PV memory manager's ring-0 files share: one lock over every
+ * page-type and domain-memory change (types chain across frames of a whole
+ * tree, so finer locks would have to nest in tree order), the frame-table
+ * environment of the pure state machine, and the flush bookkeeping.
+ */
+#ifndef PV_MM_INTERNAL_H
+#define PV_MM_INTERNAL_H
+
+#include <lintel/domain.h>
+#include <lintel/page_type.h>
+#include <lintel/spinlock.h>
+
+extern spinlock_t pv_mm_lock;
+
+/* The pure state machine's view of the real frame table (lock held). */
+const struct pt_env *pv_mm_env(void);
+
+static inline struct pt_owner pv_mm_owner(const struct domain *d)
+{
+    return (struct pt_owner){ .id = d->id, .io_ok = d->is_privileged };
+}
+
+/* Local TLB flushes; a frame that stopped being writable makes the next
+ * table validation flush first. */
+void pv_flush_tlb_local(void);
+void pv_invlpg_local(uint64_t va);
+
+/* The domain named by a hypercall's domid argument: DOMID_SELF or its own
+ * id, or any domain for a privileged caller. NULL with *err set. */
+struct domain *pv_mm_target_domain(uint16_t domid, int *err);
+
+#endif
