@@ -38,6 +38,7 @@ FUNCTION_MACRO_CHECKS = [
     "__CONST_RING_SIZE(netif_tx, 4096)",
     "__CONST_RING_SIZE(netif_rx, 4096)",
     "__CONST_RING_SIZE(xen_netif_ctrl, 4096)",
+    "XEN_CPUID_LEAF(2)",
     "XEN_FLEX_RING_SIZE(0)",
     "XEN_FLEX_RING_SIZE(3)",
     "MASK_XENCONS_IDX(1030, ((struct xencons_interface *)0)->in)",

@@ -8,6 +8,7 @@
 #include "lib/traps.h"
 #include "lib/usermode.h"
 
+#include <public/arch-x86/cpuid.h>
 #include <public/errno.h>
 #include <public/version.h>
 
@@ -208,10 +209,18 @@ TEST(forced_emulation_cpuid_shows_the_hypervisor_leaves)
     memcpy(signature + 8, &r[3], 4);
     signature[12] = '\0';
     EXPECT_TRUE(string_starts_with(signature, "XenVMMXenVMM"));
-    EXPECT_TRUE(r[0] >= 0x40000002 && r[0] < 0x40000100);
+    EXPECT_EQ(r[1], XEN_CPUID_SIGNATURE_EBX);
+    EXPECT_EQ(r[2], XEN_CPUID_SIGNATURE_ECX);
+    EXPECT_EQ(r[3], XEN_CPUID_SIGNATURE_EDX);
+    /* eax names the last leaf: all five of Xen 4.17's. */
+    EXPECT_EQ(r[0], XEN_CPUID_LEAF(XEN_CPUID_MAX_NUM_LEAVES));
     /* Leaf 1 of the range is the version, as xen_version reports it. */
-    forced_cpuid(0x40000001, r);
+    forced_cpuid(XEN_CPUID_LEAF(1), r);
     EXPECT_EQ(r[0], HYPERVISOR_xen_version(0, 0));
+    /* Leaf 2: one hypercall page, installed through an MSR (for HVM guests). */
+    forced_cpuid(XEN_CPUID_LEAF(2), r);
+    EXPECT_EQ(r[0], 1);
+    EXPECT_NE(r[1], 0);
     /* The emulation is invisible: no #UD reaches the guest. */
     EXPECTED_TRAPS(0);
 }
