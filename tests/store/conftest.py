@@ -37,7 +37,7 @@ class Stored:
         if os.path.exists(self.socket):
             os.unlink(self.socket)
         self.proc = subprocess.Popen(
-            [STORED, "--socket", self.socket, "--state", self.state, "--ring-dir", self.rings,
+            [STORED, "--foreground", "--socket", self.socket, "--state", self.state, "--ring-dir", self.rings,
              *self.extra_args],
             stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
         deadline = time.monotonic() + 5

@@ -1,5 +1,6 @@
 /* lintel-stored: start-up, the main loop, persistence and endpoint bookkeeping. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -247,9 +248,33 @@ static int start(struct daemon *d)
             daemon_log(d, "no dom0 kernel ring (/dev/xen/xenbus_backend: %s); socket only",
                        strerror(err));
     }
-    if (d->opts.pidfile && (err = write_pidfile(d->opts.pidfile)))
-        daemon_log(d, "cannot write pidfile %s: %s", d->opts.pidfile, strerror(err));
     return 0;
+}
+
+/*
+ * Forks only now that the socket listens and dom0's ring is attached, so
+ * whoever started us (dom0's init) may use the store as soon as we return.
+ */
+static void detach_from_starter(struct daemon *d)
+{
+    pid_t pid;
+    int null;
+
+    if (d->opts.foreground)
+        return;
+    pid = fork();
+    if (pid < 0) {
+        daemon_log(d, "cannot fork (%s): staying in the foreground", strerror(errno));
+        return;
+    }
+    if (pid > 0)
+        _exit(0);
+    setsid();
+    null = open("/dev/null", O_RDONLY);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        close(null);
+    }
 }
 
 int main(int argc, char **argv)
@@ -266,6 +291,9 @@ int main(int argc, char **argv)
     if (start(&d))
         return 1;
     daemon_log(&d, "listening on %s", d.opts.socket_path);
+    detach_from_starter(&d);
+    if (d.opts.pidfile && (rc = write_pidfile(d.opts.pidfile)))
+        daemon_log(&d, "cannot write pidfile %s: %s", d.opts.pidfile, strerror(rc));
     run(&d);
     unlink(d.opts.socket_path);
     return 0;

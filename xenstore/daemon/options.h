@@ -12,6 +12,7 @@ struct options {
     const char *ring_dir;      /* host-only shared-file rings (tests without a hypervisor) */
     bool no_dom0_ring;         /* do not attach dom0's kernel via /dev/xen/xenbus_backend */
     bool verbose;
+    bool foreground;           /* stay attached instead of forking once ready */
     struct quota quota;
 };
 
