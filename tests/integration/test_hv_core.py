@@ -110,6 +110,19 @@ def test_time_advances_and_timers_are_armed():
         assert ahead <= 10_000_000
 
 
+def test_tsc_calibrates_against_hpet_without_pit():
+    with lintel("no-pit", qemu_extra=["-machine", "pc,pit=off"]) as m:
+        m.start()
+        mhz = m.expect(r"time: TSC (\d+)\.\d+ MHz \(calibrated against the HPET\)",
+                       timeout=60).group(1)
+        assert int(mhz) >= 50
+        m.expect(READY)
+        m.expect(NEXT_NOT_BUILT, fatal=False)
+        first = time_now_ns(m)
+        time.sleep(0.5)
+        assert time_now_ns(m) - first > 0.25e9
+
+
 def test_debug_keys_help_and_dumps():
     with booted("keys") as m:
         m.send("h")

@@ -1,11 +1,15 @@
 /*
  * System time from the TSC. The TSC rate is measured against PIT channel
- * 2, which runs at a known 1.193182 MHz on every PC and needs no interrupt;
- * the wallclock comes from the CMOS RTC once at boot.
+ * 2, which runs at a known 1.193182 MHz on every PC and needs no interrupt,
+ * or against the HPET where there is no PIT; the wallclock comes from the
+ * CMOS RTC once at boot.
  */
+#include <lintel/acpi.h>
 #include <lintel/apic.h>
 #include <lintel/keyhandler.h>
+#include <lintel/layout.h>
 #include <lintel/lib.h>
+#include <lintel/paging.h>
 #include <lintel/printk.h>
 #include <lintel/time.h>
 #include <lintel/x86.h>
@@ -24,10 +28,14 @@ static uint64_t tsc_to_ns_mul;      /* ns = ticks * mul >> 32 */
 static uint64_t ns_to_tsc_mul;      /* ticks = ns * mul >> 24 */
 static uint64_t boot_wallclock;     /* seconds since the epoch at time_init */
 
+/* No sane TSC runs slower than this; beyond it a calibration has failed. */
+#define MIN_TSC_HZ      50000000ULL
+/* Bounds every busy wait: 2^33 ticks is seconds even at 10 GHz. */
+#define SPIN_TSC_LIMIT  (1ULL << 33)
+
 static uint64_t calibrate_tsc_with_pit(void)
 {
     uint64_t latch = PIT_HZ * CALIBRATE_MS / 1000, start, end;
-    unsigned spins = 0;
 
     /* Gate on, speaker off: channel 2 counts without making a sound. */
     outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01);
@@ -35,13 +43,45 @@ static uint64_t calibrate_tsc_with_pit(void)
     outb(PIT_CH2, latch & 0xff);
     outb(PIT_CH2, latch >> 8);
     start = rdtsc();
-    /* OUT2 (bit 5) goes high when the count reaches zero. */
+    /* Mode 0 drops OUT2 (bit 5) at load: high already means no PIT. */
+    if (inb(PIT_GATE) & 0x20)
+        return 0;
     while (!(inb(PIT_GATE) & 0x20)) {
-        if (++spins > 100000000)
+        if (rdtsc() - start > SPIN_TSC_LIMIT)
             return 0;
     }
     end = rdtsc();
     return (end - start) * 1000 / CALIBRATE_MS;
+}
+
+#define HPET_CAPABILITIES   0x00
+#define HPET_CONFIG         0x10
+#define HPET_COUNTER        0xf0
+#define HPET_ENABLE         1
+#define FS_PER_US           1000000000ULL
+
+static uint64_t calibrate_tsc_with_hpet(void)
+{
+    volatile uint64_t *hpet;
+    uint64_t period_fs, ticks_needed, c0, t0, c1, t1;
+
+    if (!acpi.hpet_addr || acpi.hpet_addr + 0x100 > directmap_limit_phys())
+        return 0;
+    hpet = phys_to_virt(acpi.hpet_addr);
+    period_fs = hpet[HPET_CAPABILITIES / 8] >> 32;
+    if (period_fs == 0 || period_fs > 100000000)   /* the spec caps it at 100 ns */
+        return 0;
+    hpet[HPET_CONFIG / 8] |= HPET_ENABLE;
+    ticks_needed = CALIBRATE_MS * 1000 * FS_PER_US / period_fs;
+    c0 = hpet[HPET_COUNTER / 8];
+    t0 = rdtsc();
+    do {
+        c1 = hpet[HPET_COUNTER / 8];
+        t1 = rdtsc();
+        if (t1 - t0 > SPIN_TSC_LIMIT)
+            return 0;
+    } while (c1 - c0 < ticks_needed);
+    return (t1 - t0) * 1000000 / ((c1 - c0) * period_fs / FS_PER_US);
 }
 
 s_time_t now_ns(void)
@@ -161,18 +201,23 @@ static void time_key(char key)
 
 void time_init(void)
 {
+    const char *source = "PIT";
     char date[40];
 
     tsc_hz = calibrate_tsc_with_pit();
-    if (!tsc_hz)
-        panic("time: the PIT never counted down; cannot calibrate the TSC");
+    if (tsc_hz < MIN_TSC_HZ) {
+        source = "HPET";
+        tsc_hz = calibrate_tsc_with_hpet();
+    }
+    if (tsc_hz < MIN_TSC_HZ)
+        panic("time: neither the PIT nor the HPET could calibrate the TSC");
     tsc_at_boot = rdtsc();
     tsc_to_ns_mul = (NSEC_PER_SEC << NS_MUL_SHIFT) / tsc_hz;
     ns_to_tsc_mul = (tsc_hz << TSC_MUL_SHIFT) / NSEC_PER_SEC;
     boot_wallclock = read_rtc();
     format_date(boot_wallclock, date, sizeof(date));
-    pr_info("time: TSC %lu.%03lu MHz (calibrated against the PIT), wallclock %s\n",
+    pr_info("time: TSC %lu.%03lu MHz (calibrated against the %s), wallclock %s\n",
             (unsigned long)(tsc_hz / 1000000), (unsigned long)(tsc_hz / 1000 % 1000),
-            date);
+            source, date);
     keyhandler_register('t', time_key, "display time (system, TSC, wallclock)");
 }
