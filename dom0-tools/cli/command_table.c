@@ -8,7 +8,6 @@
 #define NEEDS_BUILDER  "needs the PV domain builder, which is not written yet"
 #define NEEDS_STORE    "needs the store client, which is not written yet"
 #define NEEDS_CONSOLED "needs lintel-consoled, which is not written yet"
-#define NEEDS_LIB      "needs domctl wrappers in libxenctl that are not written yet"
 
 static const struct command commands[] = {
     { "help", cmd_help, "[COMMAND]", "show the commands, or one command's usage", NULL },
@@ -34,12 +33,12 @@ static const struct command commands[] = {
     { "mem-max", cmd_mem_max, "DOMAIN MEMORY", "set a domain's memory limit (MiB, or k/m/g/t)", NULL },
     { "vcpu-set", NULL, "DOMAIN COUNT", "set how many vCPUs a domain has online",
       NEEDS_STORE },
-    { "vcpu-list", NULL, "[DOMAIN]", "list vCPUs with state, time and affinity",
-      NEEDS_LIB },
-    { "vcpu-pin", NULL, "DOMAIN VCPU|all CPUS", "set which pCPUs a vCPU may run on",
-      NEEDS_LIB },
-    { "sched-credit", NULL, "[-d DOMAIN [-w WEIGHT] [-c CAP]]",
-      "show or set credit scheduler weight and cap", NEEDS_LIB },
+    { "vcpu-list", cmd_vcpu_list, "[DOMAIN...]", "list vCPUs with state, time and affinity",
+      NULL },
+    { "vcpu-pin", cmd_vcpu_pin, "DOMAIN VCPU|all CPUS", "set which pCPUs a vCPU may run on",
+      NULL },
+    { "sched-credit", cmd_sched_credit, "[-d DOMAIN [-w WEIGHT] [-c CAP]]",
+      "show or set credit scheduler weight and cap", NULL },
     { "uptime", NULL, "[DOMAIN...]", "show how long domains have run", NEEDS_STORE },
     { "domid", NULL, "NAME", "print a domain's id", NEEDS_STORE },
     { "domname", NULL, "DOMID", "print a domain's name", NEEDS_STORE },

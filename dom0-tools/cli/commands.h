@@ -14,5 +14,8 @@ int cmd_unpause(const struct command *cmd, int argc, char **argv);
 int cmd_destroy(const struct command *cmd, int argc, char **argv);
 int cmd_mem_max(const struct command *cmd, int argc, char **argv);
 int cmd_kernel_info(const struct command *cmd, int argc, char **argv);
+int cmd_vcpu_list(const struct command *cmd, int argc, char **argv);
+int cmd_vcpu_pin(const struct command *cmd, int argc, char **argv);
+int cmd_sched_credit(const struct command *cmd, int argc, char **argv);
 
 #endif

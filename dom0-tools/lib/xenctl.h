@@ -58,6 +58,32 @@ int xenctl_domain_unpause(struct xenctl *ctl, uint32_t domid);
 int xenctl_domain_destroy(struct xenctl *ctl, uint32_t domid);
 int xenctl_domain_max_mem(struct xenctl *ctl, uint32_t domid, uint64_t max_kib);
 
+/* A PV domain with no memory and no vCPU started yet, paused; *DOMID out. */
+int xenctl_domain_create(struct xenctl *ctl, const uint8_t uuid[16], uint32_t max_vcpus,
+                         uint32_t *domid);
+int xenctl_domain_set_time_offset(struct xenctl *ctl, uint32_t domid, int64_t seconds);
+int xenctl_domain_set_address_size(struct xenctl *ctl, uint32_t domid, uint32_t bits);
+
+/* vCPUs */
+int xenctl_domain_max_vcpus(struct xenctl *ctl, uint32_t domid, uint32_t max);
+int xenctl_vcpu_getinfo(struct xenctl *ctl, uint32_t domid, uint32_t vcpu,
+                        struct xen_domctl_getvcpuinfo *info);
+/* Hard affinity as a bitmap of NR_BITS CPUs (bit N of byte N/8). */
+int xenctl_vcpu_get_affinity(struct xenctl *ctl, uint32_t domid, uint32_t vcpu,
+                             uint8_t *map, uint32_t nr_bits);
+int xenctl_vcpu_set_affinity(struct xenctl *ctl, uint32_t domid, uint32_t vcpu,
+                             uint8_t *map, uint32_t nr_bits);
+int xenctl_vcpu_get_context(struct xenctl *ctl, uint32_t domid, uint32_t vcpu,
+                            vcpu_guest_context_t *ctxt);
+int xenctl_vcpu_set_context(struct xenctl *ctl, uint32_t domid, uint32_t vcpu,
+                            vcpu_guest_context_t *ctxt);
+
+/* Credit scheduler (fails with EINVAL when another scheduler runs the domain) */
+int xenctl_sched_credit_get(struct xenctl *ctl, uint32_t domid,
+                            struct xen_domctl_sched_credit *params);
+int xenctl_sched_credit_set(struct xenctl *ctl, uint32_t domid,
+                            const struct xen_domctl_sched_credit *params);
+
 /* sysctl wrappers */
 int xenctl_physinfo(struct xenctl *ctl, struct xen_sysctl_physinfo *info);
 int xenctl_sched_id(struct xenctl *ctl, uint32_t *sched_id);
