@@ -17,7 +17,7 @@ from harness.qemu import Machine
 
 LINTEL_CANNOT_RUN_PV = "Lintel cannot run PV guests yet (issue 4)"
 
-CHECK_KERNELS = ["hello", "hypercalls", "traps", "evtchn", "mm", "gnttab", "bootcalls"]
+CHECK_KERNELS = ["hello", "hypercalls", "traps", "evtchn", "mm", "gnttab", "bootcalls", "time"]
 
 
 def hypervisors():
