@@ -7,6 +7,7 @@
 #include <lintel/apic.h>
 #include <lintel/bootinfo.h>
 #include <lintel/cmdline.h>
+#include <lintel/domain.h>
 #include <lintel/cpu.h>
 #include <lintel/keyhandler.h>
 #include <lintel/layout.h>
@@ -15,6 +16,9 @@
 #include <lintel/paging.h>
 #include <lintel/power.h>
 #include <lintel/printk.h>
+#include <lintel/pv_exec.h>
+#include <lintel/pv_mm.h>
+#include <lintel/sched.h>
 #include <lintel/serial.h>
 #include <lintel/setup.h>
 #include <lintel/timer.h>
@@ -74,6 +78,8 @@ static void apply_options(const struct boot_info *bi)
                              NULL);
     console_set_loglevel(boot_options.loglvl);
     console_set_serial_output(boot_options.console_serial);
+    if (boot_options.com1_baud != 115200)
+        serial_set_baud(boot_options.com1_baud);
     power_set_noreboot(boot_options.noreboot);
     printk("Command line: %s%s\n", hypervisor_args(bi),
            problems ? " (problems reported above; those options were ignored)" : "");
@@ -105,6 +111,7 @@ static __noreturn void stop_boot(const char *why)
 }
 
 void start_lintel(uint32_t magic, uint32_t info_phys);
+static __noreturn void start_dom0(const struct boot_info *bi);
 
 void start_lintel(uint32_t magic, uint32_t info_phys)
 {
@@ -146,7 +153,22 @@ void start_lintel(uint32_t magic, uint32_t info_phys)
 
     if (!dom0_kernel_module_ok(&boot_info))
         stop_boot("dom0 cannot be started");
-    printk("Lintel: ready\n");
-    printk("Lintel: the dom0 builder is not built yet; idling (serial debug keys: 'h' for help)\n");
-    idle_loop();
+    start_dom0(&boot_info);
+}
+
+/* The end of boot: dom0 is built, unpaused, and the scheduler takes over. */
+static __noreturn void start_dom0(const struct boot_info *bi)
+{
+    struct domain *d;
+
+    pv_exec_init();
+    pv_mm_init();
+    domain_register_keys();
+    d = dom0_build(bi);
+    if (!d)
+        stop_boot("dom0 cannot be started");
+    pv_mm_fallback_warn();
+    printk("Lintel: ready (serial debug keys: 'h' for help)\n");
+    domain_unpause(d);
+    sched_start();
 }

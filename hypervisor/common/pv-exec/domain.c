@@ -352,5 +352,7 @@ static void domain_key(char key)
 
 void domain_register_keys(void)
 {
-    keyhandler_register('q', domain_key, "dump domain (and guest debug) info");
+    /* The core's idle loop may still hold 'q' for its "no domains" message. */
+    if (!keyhandler_register('q', domain_key, "dump domain (and guest debug) info"))
+        keyhandler_register('d', domain_key, "dump domain (and guest debug) info");
 }

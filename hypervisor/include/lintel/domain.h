@@ -86,4 +86,19 @@ void domain_shutdown(struct domain *d, unsigned reason);
 void domain_crash(struct domain *d, const char *why);
 void domain_destroy(struct domain *d);
 
+/* The idle vCPU of this pCPU (domain DOMID_IDLE); it runs sched_start(). */
+struct vcpu *idle_vcpu(void);
+bool is_idle_vcpu(const struct vcpu *v);
+/* Only the context switch changes what current_vcpu() returns. */
+void set_current_vcpu(struct vcpu *v);
+/* Online, not blocked, neither it nor its domain paused, domain running. */
+bool vcpu_runnable(const struct vcpu *v);
+/* Creates vCPUs 1..n-1 (offline until VCPUOP_up). */
+int domain_create_vcpus(struct domain *d, unsigned n);
+void domain_register_keys(void);
+
+struct boot_info;
+/* Builds dom0 from boot modules 0 (kernel) and 1 (initrd); paused. NULL on error. */
+struct domain *dom0_build(const struct boot_info *bi);
+
 #endif

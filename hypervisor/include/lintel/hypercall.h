@@ -30,6 +30,8 @@ struct hypercall_entry {
 extern const struct hypercall_entry hypercall_table[NR_HYPERCALLS];
 
 void hypercall_dispatch(struct cpu_regs *regs);
+/* The hypercall's name for logs ("?" for numbers Xen never assigned). */
+const char *hypercall_name(uint64_t nr);
 /* Rewinds the guest's rip to the hypercall instruction and stores the
  * given arguments back, so the call resumes where it stopped. */
 long hypercall_continue(struct cpu_regs *regs, uint64_t a1, uint64_t a2, uint64_t a3,

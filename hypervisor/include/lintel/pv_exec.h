@@ -20,6 +20,9 @@ struct cpu_regs;
 #define PV_USER_CS   0xe033
 #define PV_USER_SS   0xe02b
 
+/* Says so at boot when the PV memory manager's weak stand-ins are in use. */
+void pv_mm_fallback_warn(void);
+
 /* Boot-time set-up: IDT gates, syscall MSRs, the ring-0 stack for guests. */
 void pv_exec_init(void);
 
@@ -46,6 +49,8 @@ bool pv_inject_trap(struct cpu_regs *regs, unsigned vector, bool has_error,
 
 /* Routes a guest exception (vector < 32) to emulation or the guest. */
 void pv_handle_exception(struct cpu_regs *regs);
+/* Vectors >= 32 from a guest: int $0x80, or an interrupt for the core. */
+void pv_handle_soft_vector(struct cpu_regs *regs);
 /* A user-mode syscall enters the guest kernel's syscall callback. */
 bool pv_inject_syscall(struct cpu_regs *regs, struct vcpu *v);
 /* Bounces to the event callback if an upcall is pending and unmasked. */

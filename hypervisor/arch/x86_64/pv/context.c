@@ -43,8 +43,10 @@
 #define RFLAGS_AC   (1UL << 18)
 
 #define FPU_AREA_SIZE 512
+/* Must match entry.S. */
+#define PV_STACK_SIZE 0x8000
 
-extern char pv_stack_top[];
+extern char pv_stack[];
 extern const char pv_interrupt_stubs[];
 extern const char pv_syscall_entry[], pv_syscall_compat_entry[];
 
@@ -52,59 +54,23 @@ static uint64_t hypervisor_cr3;
 
 struct cpu_regs *pv_frame(void)
 {
-    return (struct cpu_regs *)(pv_stack_top - sizeof(struct cpu_regs));
+    return (struct cpu_regs *)(pv_stack + PV_STACK_SIZE - sizeof(struct cpu_regs));
 }
 
-struct table_ptr {
-    uint16_t limit;
-    uint64_t base;
-} __packed;
-
-/*
- * The core's IDT and TSS are private to desc.c; we find them through the
- * CPU (sidt, sgdt + the TSS descriptor) and repoint the gates at our
- * stubs, which hand anything from ring 0 straight back to do_interrupt.
- */
 static void install_idt_gates(void)
 {
-    struct table_ptr idt;
-    uint8_t *gates;
-
-    __asm__ volatile("sidt %0" : "=m"(idt));
-    gates = (uint8_t *)(uintptr_t)idt.base;
     for (unsigned v = 0; v < 256; v++) {
-        uint8_t *g = gates + v * 16;
-        uint64_t handler = (uint64_t)(uintptr_t)(pv_interrupt_stubs + v * 16);
         /* int3, into and int $0x80 may be raised by the guest directly. */
-        uint8_t dpl = (v == 3 || v == 4 || v == 0x80) ? 3 : 0;
+        unsigned dpl = (v == 3 || v == 4 || v == 0x80) ? 3 : 0;
 
-        g[0] = handler & 0xff;
-        g[1] = (handler >> 8) & 0xff;
-        g[5] = 0x8e | (dpl << 5);
-        g[6] = (handler >> 16) & 0xff;
-        g[7] = (handler >> 24) & 0xff;
-        memcpy(g + 8, (const uint32_t[]){ (uint32_t)(handler >> 32) }, 4);
+        idt_set_handler(v, pv_interrupt_stubs + v * 16, dpl);
     }
-}
-
-static void set_ring0_stack(uint64_t top)
-{
-    struct table_ptr gdt;
-    uint64_t lo, hi, base;
-    uint8_t *tss;
-
-    __asm__ volatile("sgdt %0" : "=m"(gdt));
-    memcpy(&lo, (uint8_t *)(uintptr_t)gdt.base + TSS_SELECTOR, 8);
-    memcpy(&hi, (uint8_t *)(uintptr_t)gdt.base + TSS_SELECTOR + 8, 8);
-    base = ((lo >> 16) & 0xffffff) | (((lo >> 56) & 0xff) << 24) | (hi << 32);
-    tss = (uint8_t *)(uintptr_t)base;
-    memcpy(tss + 4, &top, 8);           /* rsp0 */
 }
 
 void pv_exec_init(void)
 {
     hypervisor_cr3 = read_cr3();
-    set_ring0_stack((uint64_t)(uintptr_t)pv_stack_top);
+    tss_set_rsp0((uint64_t)(uintptr_t)(pv_stack + PV_STACK_SIZE));
     install_idt_gates();
     /* sysret would return to FLAT_RING3_CS32 + 16 = 0xe033; we return by iretq. */
     wrmsr(MSR_STAR, (0xe023ULL << 48) | ((uint64_t)HYPERVISOR_CS << 32));
@@ -283,7 +249,7 @@ void pv_entry_from_guest(struct cpu_regs *regs)
     } else if (regs->vector < 32) {
         pv_handle_exception(regs);
     } else {
-        do_interrupt(regs);
+        pv_handle_soft_vector(regs);
     }
 }
 

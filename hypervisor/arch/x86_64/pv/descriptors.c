@@ -1,0 +1,114 @@
+/*
+ * Guest descriptor tables: set_gdt and update_descriptor. A PV guest owns
+ * GDT entries below 0xe000; their descriptors are checked (no system
+ * segments, code and data forced to DPL 3, since the guest kernel runs in
+ * ring 3) and copied into the live GDT when the vCPU runs, one pCPU.
+ */
+#include <lintel/domain.h>
+#include <lintel/errno.h>
+#include <lintel/frame.h>
+#include <lintel/guest_access.h>
+#include <lintel/hypercall_handlers.h>
+#include <lintel/layout.h>
+#include <lintel/lib.h>
+#include <lintel/mm.h>
+#include <lintel/pv_exec.h>
+#include <lintel/pv_mm.h>
+
+#define GUEST_GDT_ENTRIES   (0xe000 / 8)
+#define DESC_PRESENT        (1ULL << 47)
+#define DESC_S              (1ULL << 44)      /* code/data, not system */
+#define DESC_DPL_SHIFT      45
+#define DESC_DPL_MASK       (3ULL << DESC_DPL_SHIFT)
+
+struct table_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __packed;
+
+/* A checked descriptor in *d, or false if a guest may not have it. */
+static bool descriptor_fixup(uint64_t *d)
+{
+    if (*d == 0 || !(*d & DESC_PRESENT))
+        return true;
+    if (!(*d & DESC_S))
+        return false;
+    *d |= DESC_DPL_MASK;
+    return true;
+}
+
+static uint64_t *live_gdt(void)
+{
+    struct table_ptr gdt;
+
+    __asm__ volatile("sgdt %0" : "=m"(gdt));
+    return (uint64_t *)(uintptr_t)gdt.base;
+}
+
+void pv_load_descriptor_tables(struct vcpu *v)
+{
+    uint64_t *gdt = live_gdt();
+    unsigned n = v->pv.gdt_entries;
+
+    for (unsigned i = 0; i < n; i++) {
+        const uint64_t *frame = phys_to_virt(v->pv.gdt_frames[i / 512] << PAGE_SHIFT);
+        uint64_t d = frame[i % 512];
+
+        gdt[i] = descriptor_fixup(&d) ? d : 0;
+    }
+    memset(gdt + n, 0, (GUEST_GDT_ENTRIES - n) * sizeof(uint64_t));
+}
+
+static bool frame_is_ours(struct domain *d, uint64_t mfn)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+
+    return pg && pg->state == FRAME_IN_USE && pg->owner == d->id;
+}
+
+HYPERCALL_HANDLER(do_set_gdt)
+{
+    struct vcpu *v = current_vcpu();
+    uint64_t frames[PV_GDT_MAX_FRAMES];
+    unsigned nr;
+
+    (void)a3, (void)a4, (void)a5;
+    if (a2 > GUEST_GDT_ENTRIES)
+        return -EINVAL;
+    nr = (unsigned)((a2 + 511) / 512);
+    if (nr && copy_from_guest(frames, a1, nr * sizeof(frames[0])))
+        return -EFAULT;
+    for (unsigned i = 0; i < nr; i++) {
+        const uint64_t *page;
+
+        if (!frame_is_ours(current_domain(), frames[i]))
+            return -EINVAL;
+        page = phys_to_virt(frames[i] << PAGE_SHIFT);
+        for (unsigned j = 0; j < 512 && i * 512 + j < a2; j++) {
+            uint64_t d = page[j];
+            if (!descriptor_fixup(&d))
+                return -EINVAL;
+        }
+    }
+    memcpy(v->pv.gdt_frames, frames, nr * sizeof(frames[0]));
+    v->pv.gdt_entries = (unsigned)a2;
+    pv_load_descriptor_tables(v);
+    return 0;
+}
+
+HYPERCALL_HANDLER(do_update_descriptor)
+{
+    uint64_t maddr = a1, desc = a2;
+
+    (void)a3, (void)a4, (void)a5;
+    if (maddr & 7)
+        return -EINVAL;
+    if (!frame_is_ours(current_domain(), maddr >> PAGE_SHIFT))
+        return -EINVAL;
+    if (!descriptor_fixup(&desc))
+        return -EINVAL;
+    *(uint64_t *)phys_to_virt(maddr) = desc;
+    /* If that frame is part of the running GDT, the CPU must see it now. */
+    pv_load_descriptor_tables(current_vcpu());
+    return 0;
+}

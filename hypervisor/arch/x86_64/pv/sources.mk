@@ -1,0 +1,7 @@
+# PV execution (pv-exec): guest entry/exit, trap bounces, emulation,
+# guest memory access, the hypercall page.
+HV_SRCS += arch/x86_64/pv/entry.S arch/x86_64/pv/context.c arch/x86_64/pv/bounce.c \
+	arch/x86_64/pv/guest_access.c arch/x86_64/pv/hypercall_page.c \
+	arch/x86_64/pv/emulate.c arch/x86_64/pv/descriptors.c arch/x86_64/pv/pv_hypercalls.c
+PURE_SRCS += arch/x86_64/pv/cpuid_policy.c
+HV_SRCS += arch/x86_64/pv/cpuid_policy.c

@@ -1,0 +1,292 @@
+/*
+ * The dom0 builder: turns boot module 0 (a 64-bit PV kernel) and module 1
+ * (its initrd) into domain 0, laid out as Xen lays out a PV domain (see
+ * dom0_layout.h), and leaves it paused, ready to be unpaused.
+ *
+ * Guest memory is written through the direct map here, before the guest
+ * exists; afterwards only its own page tables reach it.
+ */
+#include <lintel/dom0_layout.h>
+#include <lintel/domain.h>
+#include <lintel/errno.h>
+#include <lintel/kernel_image.h>
+#include <lintel/layout.h>
+#include <lintel/lib.h>
+#include <lintel/mm.h>
+#include <lintel/paging.h>
+#include <lintel/printk.h>
+#include <lintel/pv_exec.h>
+#include <lintel/pv_kernel_notes.h>
+#include <lintel/pv_mm.h>
+#include <lintel/setup.h>
+#include <public/xen.h>
+
+#define PTE_ACCESSED  (1ULL << 5)
+#define PTE_DIRTY     (1ULL << 6)
+#define GUEST_TABLE_FLAGS (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_ACCESSED | PTE_DIRTY)
+#define DEFAULT_RESERVE_PAGES (64ULL << (20 - PAGE_SHIFT))
+
+struct dom0_build {
+    struct domain *d;
+    const struct elf_image *elf;
+    struct pv_kernel_notes notes;
+    struct dom0_layout layout;
+    uint64_t nr_pages;
+    mfn_t *p2m;
+    const struct boot_module *initrd;
+};
+
+static void *guest_page(const struct dom0_build *b, uint64_t pfn)
+{
+    return phys_to_virt(b->p2m[pfn] << PAGE_SHIFT);
+}
+
+/* Copies len bytes to guest virtual va (inside the layout). */
+static void copy_to_layout(const struct dom0_build *b, uint64_t va, const void *src,
+                           size_t len)
+{
+    const uint8_t *s = src;
+
+    while (len) {
+        uint64_t off = va & (PAGE_SIZE - 1);
+        size_t n = MIN(len, PAGE_SIZE - off);
+
+        memcpy((uint8_t *)guest_page(b, dom0_layout_pfn(&b->layout, va)) + off, s, n);
+        va += n;
+        s += n;
+        len -= n;
+    }
+}
+
+static uint64_t choose_nr_pages(void)
+{
+    uint64_t free = frame_allocator.free_frames, pages;
+
+    if (boot_options.dom0_mem)
+        pages = boot_options.dom0_mem >> PAGE_SHIFT;
+    else
+        pages = free > 2 * DEFAULT_RESERVE_PAGES ? free - DEFAULT_RESERVE_PAGES : free / 2;
+    if (boot_options.dom0_mem_min)
+        pages = MAX(pages, boot_options.dom0_mem_min >> PAGE_SHIFT);
+    if (boot_options.dom0_mem_max)
+        pages = MIN(pages, boot_options.dom0_mem_max >> PAGE_SHIFT);
+    return pages;
+}
+
+static int allocate_memory(struct dom0_build *b)
+{
+    struct domain *d = b->d;
+
+    b->p2m = xmalloc(b->nr_pages * sizeof(mfn_t));
+    if (!b->p2m)
+        return -ENOMEM;
+    d->max_pages = boot_options.dom0_mem_max ? boot_options.dom0_mem_max >> PAGE_SHIFT
+                                             : b->nr_pages;
+    d->max_pages = MAX(d->max_pages, b->nr_pages);
+    for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++) {
+        mfn_t mfn = domain_alloc_page(d);
+
+        if (mfn == INVALID_MFN) {
+            pr_err("dom0: out of memory after %lu of %lu pages\n", (unsigned long)pfn,
+                   (unsigned long)b->nr_pages);
+            return -ENOMEM;
+        }
+        b->p2m[pfn] = mfn;
+        memset(phys_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE);
+        m2p_set(mfn, pfn);
+    }
+    return 0;
+}
+
+static void load_kernel(const struct dom0_build *b)
+{
+    const struct elf_image *img = b->elf;
+    struct elf64_ehdr eh;
+
+    memcpy(&eh, img->data, sizeof(eh));
+    for (unsigned i = 0; i < eh.phnum; i++) {
+        struct elf64_phdr ph;
+
+        memcpy(&ph, img->data + eh.phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
+        if (ph.type != ELF_PT_LOAD || !ph.filesz)
+            continue;
+        /* bss is already zero: every frame was cleared when allocated. */
+        copy_to_layout(b, ph.vaddr, img->data + ph.offset, ph.filesz);
+    }
+}
+
+/*
+ * The bootstrap tables map [v_start, v_end) to pfns 0.. in order; the
+ * tables' own pages are mapped read-only, as the PV rules require of
+ * page-table frames.
+ */
+static mfn_t build_page_tables(const struct dom0_build *b)
+{
+    const struct dom0_layout *l = &b->layout;
+    uint64_t pt_pfn = dom0_layout_pfn(l, l->pt_start), next_pfn = pt_pfn + 1;
+    uint64_t pt_end_pfn = pt_pfn + l->nr_pt_pages;
+    uint64_t *l4 = guest_page(b, pt_pfn);
+
+    pv_install_hv_slots(l4);
+    for (uint64_t va = l->v_start; va < l->v_end; va += PAGE_SIZE) {
+        uint64_t pfn = dom0_layout_pfn(l, va), *t = l4, flags;
+
+        for (int level = 3; level >= 1; level--) {
+            uint64_t *e = &t[(va >> (12 + 9 * level)) & 511];
+
+            if (!(*e & PTE_PRESENT))
+                *e = (b->p2m[next_pfn++] << PAGE_SHIFT) | GUEST_TABLE_FLAGS;
+            t = phys_to_virt(*e & PTE_ADDR_MASK);
+        }
+        flags = GUEST_TABLE_FLAGS;
+        if (pfn >= pt_pfn && pfn < pt_end_pfn)
+            flags &= ~PTE_WRITE;
+        t[(va >> 12) & 511] = (b->p2m[pfn] << PAGE_SHIFT) | flags;
+    }
+    if (next_pfn > pt_end_pfn)
+        panic("dom0: page-table count %lu too small (used %lu)",
+              (unsigned long)l->nr_pt_pages, (unsigned long)(next_pfn - pt_pfn));
+    return b->p2m[pt_pfn];
+}
+
+static void write_start_info(const struct dom0_build *b, const char *cmdline)
+{
+    const struct dom0_layout *l = &b->layout;
+    start_info_t si;
+
+    memset(&si, 0, sizeof(si));
+    lintel_strlcpy(si.magic, "xen-3.0-x86_64", sizeof(si.magic));
+    si.nr_pages = b->nr_pages;
+    si.shared_info = b->d->shared_info_mfn << PAGE_SHIFT;
+    si.flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+    si.pt_base = l->pt_start;
+    si.nr_pt_frames = l->nr_pt_pages;
+    si.mfn_list = l->p2m_start;
+    if (b->initrd) {
+        si.mod_start = l->initrd_start;
+        si.mod_len = b->initrd->end - b->initrd->start;
+    }
+    lintel_strlcpy((char *)si.cmd_line, cmdline, sizeof(si.cmd_line));
+    copy_to_layout(b, l->start_info, &si, sizeof(si));
+}
+
+static int read_kernel(const struct boot_module *m, struct kernel_image *k, char *err,
+                       size_t err_len)
+{
+    int rc = kernel_image_check(phys_to_virt(m->start), m->end - m->start, k, err,
+                                err_len);
+
+    if (rc)
+        return rc;
+    if (k->format == KERNEL_BZIMAGE) {
+        lintel_snprintf(err, err_len, "module 0 is a bzImage (%s payload); this build "
+                        "of the dom0 builder takes ELF kernels only", k->compression);
+        return -ENOSYS;
+    }
+    return 0;
+}
+
+static void print_layout(const struct dom0_build *b)
+{
+    const struct dom0_layout *l = &b->layout;
+
+    printk("dom0 layout (%lu pages, %lu MiB):\n", (unsigned long)b->nr_pages,
+           (unsigned long)(b->nr_pages >> (20 - PAGE_SHIFT)));
+    printk("  kernel      %016lx-%016lx\n", (unsigned long)l->kernel_start,
+           (unsigned long)l->kernel_end);
+    if (b->initrd)
+        printk("  initrd      %016lx-%016lx\n", (unsigned long)l->initrd_start,
+               (unsigned long)l->initrd_end);
+    printk("  p2m list    %016lx-%016lx\n", (unsigned long)l->p2m_start,
+           (unsigned long)l->p2m_end);
+    printk("  start_info  %016lx\n", (unsigned long)l->start_info);
+    printk("  page tables %016lx (%lu frames)\n", (unsigned long)l->pt_start,
+           (unsigned long)l->nr_pt_pages);
+    printk("  boot stack  %016lx\n", (unsigned long)l->stack_start);
+    printk("  mapped to   %016lx, entry %016lx\n", (unsigned long)l->v_end,
+           (unsigned long)b->notes.entry);
+}
+
+static int build(struct dom0_build *b, const struct boot_info *bi, char *err,
+                 size_t err_len)
+{
+    struct dom0_layout_request req;
+    struct vcpu *v;
+    mfn_t l4;
+    int rc;
+
+    rc = pv_kernel_notes_read(b->elf, &b->notes, err, err_len);
+    if (rc)
+        return rc;
+    b->initrd = bi->module_count > 1 ? &bi->modules[1] : NULL;
+    b->nr_pages = choose_nr_pages();
+    req = (struct dom0_layout_request){
+        .virt_base = b->notes.virt_base,
+        .kernel_start = b->elf->virt_lo,
+        .kernel_end = b->elf->virt_hi,
+        .nr_pages = b->nr_pages,
+        .initrd_len = b->initrd ? b->initrd->end - b->initrd->start : 0,
+    };
+    rc = dom0_layout_compute(&req, &b->layout, err, err_len);
+    if (rc)
+        return rc;
+    print_layout(b);
+
+    b->d = domain_create(0, true, 1);
+    if (!b->d) {
+        lintel_strlcpy(err, "cannot create domain 0", err_len);
+        return -ENOMEM;
+    }
+    lintel_strlcpy(b->d->name, "dom0", sizeof(b->d->name));
+    rc = allocate_memory(b);
+    if (rc) {
+        lintel_strlcpy(err, "not enough memory for dom0_mem", err_len);
+        return rc;
+    }
+    load_kernel(b);
+    if (b->initrd)
+        copy_to_layout(b, b->layout.initrd_start, phys_to_virt(b->initrd->start),
+                       b->initrd->end - b->initrd->start);
+    for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++)
+        copy_to_layout(b, b->layout.p2m_start + pfn * 8, &b->p2m[pfn], 8);
+    write_start_info(b, bi->modules[0].cmdline);
+    if (b->notes.has_hypercall_page)
+        pv_write_hypercall_page(guest_page(b, dom0_layout_pfn(&b->layout,
+                                                              b->notes.hypercall_page)));
+    l4 = build_page_tables(b);
+
+    v = b->d->vcpus[0];
+    rc = pv_pin_table(b->d, l4, 4);
+    if (!rc)
+        rc = pv_set_root(v, l4, false);
+    if (rc) {
+        lintel_snprintf(err, err_len, "the bootstrap page tables were refused (%d)", rc);
+        return rc;
+    }
+    pv_vcpu_set_entry(v, b->notes.entry, b->layout.stack_start + PAGE_SIZE,
+                      b->layout.start_info);
+    return 0;
+}
+
+struct domain *dom0_build(const struct boot_info *bi)
+{
+    struct dom0_build b;
+    struct kernel_image k;
+    char err[160];
+    int rc;
+
+    memset(&b, 0, sizeof(b));
+    rc = read_kernel(&bi->modules[0], &k, err, sizeof(err));
+    if (!rc) {
+        b.elf = &k.elf;
+        rc = build(&b, bi, err, sizeof(err));
+    }
+    xfree(b.p2m);
+    if (rc) {
+        pr_err("dom0: %s\n", err);
+        return NULL;
+    }
+    printk("dom0: built (%s kernel, %lu pages); starting it\n",
+           b.notes.guest_os[0] ? b.notes.guest_os : "unnamed", (unsigned long)b.nr_pages);
+    return b.d;
+}

@@ -1,0 +1,56 @@
+/*
+ * multicall: a batch of hypercalls in one entry. Each entry's result is
+ * written back on its own; a bad entry fails alone. Multicalls do not
+ * nest, and iret (which rewrites the caller's frame) is refused.
+ */
+#include <lintel/domain.h>
+#include <lintel/errno.h>
+#include <lintel/guest_access.h>
+#include <lintel/hypercall.h>
+#include <lintel/hypercall_handlers.h>
+#include <public/xen.h>
+
+#define MULTICALL_BUDGET 64
+
+static bool in_multicall;
+
+static long run_entry(const struct multicall_entry *e)
+{
+    if (e->op == __HYPERVISOR_multicall || e->op == __HYPERVISOR_iret)
+        return -EINVAL;
+    if (e->op >= NR_HYPERCALLS || !hypercall_table[e->op].fn)
+        return -ENOSYS;
+    return hypercall_table[e->op].fn(e->args[0], e->args[1], e->args[2], e->args[3],
+                                     e->args[4]);
+}
+
+HYPERCALL_HANDLER(do_multicall)
+{
+    struct multicall_entry e;
+    long rc = 0;
+
+    (void)a3, (void)a4, (void)a5;
+    if (in_multicall)
+        return -EINVAL;
+    in_multicall = true;
+    for (uint64_t i = 0; i < a2; i++) {
+        uint64_t addr = a1 + i * sizeof(e);
+
+        if (i == MULTICALL_BUDGET) {
+            rc = hypercall_continue(hypercall_regs(), addr, a2 - i, 0, 0, 0);
+            break;
+        }
+        if (copy_from_guest(&e, addr, sizeof(e))) {
+            rc = -EFAULT;
+            break;
+        }
+        e.result = (uint64_t)run_entry(&e);
+        if (copy_to_guest(addr + offsetof(struct multicall_entry, result), &e.result,
+                          sizeof(e.result))) {
+            rc = -EFAULT;
+            break;
+        }
+    }
+    in_multicall = false;
+    return rc;
+}

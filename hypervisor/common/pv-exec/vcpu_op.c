@@ -1,0 +1,95 @@
+/*
+ * vcpu_op: vCPU state (is_up, up, down, initialise, register_vcpu_info).
+ * Timer and runstate sub-ops belong to the time code (PV-EVENTS) and go
+ * to vcpu_time_op().
+ */
+#include <lintel/domain.h>
+#include <lintel/errno.h>
+#include <lintel/guest_access.h>
+#include <lintel/hypercall_handlers.h>
+#include <lintel/layout.h>
+#include <lintel/lib.h>
+#include <lintel/mm.h>
+#include <lintel/pv_exec.h>
+#include <lintel/sched.h>
+#include <public/vcpu.h>
+#include <public/xen.h>
+
+static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_vcpu_info r;
+    struct page_info *pg;
+    struct vcpu_info *old = v->pv.vcpu_info, *new;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7))
+        return -EINVAL;
+    pg = mfn_to_page(r.mfn);
+    if (!pg || pg->state != FRAME_IN_USE || pg->owner != v->domain->id)
+        return -EINVAL;
+    if (v->pv.vcpu_info_mfn != v->domain->shared_info_mfn)
+        return -EINVAL;     /* Xen allows moving it once */
+    new = (struct vcpu_info *)((uint8_t *)phys_to_virt(r.mfn << PAGE_SHIFT) + r.offset);
+    if (old)
+        memcpy(new, old, sizeof(*new));
+    else
+        memset(new, 0, sizeof(*new));
+    /* Xen leaves the old copy saying "pending" so nothing is lost in the move. */
+    new->evtchn_upcall_pending = 1;
+    new->evtchn_pending_sel = ~0UL;
+    v->pv.vcpu_info = new;
+    v->pv.vcpu_info_mfn = r.mfn;
+    return 0;
+}
+
+static long vcpu_up(struct vcpu *v)
+{
+    if (!v->pv.kernel_root)
+        return -EINVAL;     /* never initialised */
+    if (!v->online) {
+        v->online = true;
+        sched_wake(v);
+    }
+    return 0;
+}
+
+HYPERCALL_HANDLER(do_vcpu_op)
+{
+    struct domain *d = current_domain();
+    struct vcpu *v;
+
+    (void)a4, (void)a5;
+    if (a2 >= d->max_vcpus || !d->vcpus[a2])
+        return -ENOENT;
+    v = d->vcpus[a2];
+    switch (a1) {
+    case VCPUOP_is_up:
+        return v->online;
+    case VCPUOP_up:
+        return vcpu_up(v);
+    case VCPUOP_down:
+        v->online = false;
+        sched_sleep(v);
+        return 0;
+    case VCPUOP_initialise:
+        /* Only for a vCPU that never ran: the context of a live one stays. */
+        return v->online || v->pv.kernel_root ? -EEXIST : -ENOSYS;
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, a3);
+    case VCPUOP_get_physid:
+        return -EINVAL;
+    case VCPUOP_send_nmi:
+        return -ENOSYS;
+    case VCPUOP_get_runstate_info:
+    case VCPUOP_register_runstate_memory_area:
+    case VCPUOP_set_periodic_timer:
+    case VCPUOP_stop_periodic_timer:
+    case VCPUOP_set_singleshot_timer:
+    case VCPUOP_stop_singleshot_timer:
+    case VCPUOP_register_vcpu_time_memory_area:
+        return vcpu_time_op(v, (unsigned)a1, a3);
+    default:
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,203 @@
+/* PV-exec pure logic: dom0's virtual layout, Xen-note reading and the
+ * cpuid policy PV guests see. */
+#include "unit.h"
+
+#include <lintel/cpuid_policy.h>
+#include <lintel/dom0_layout.h>
+#include <lintel/elf.h>
+#include <lintel/errno.h>
+#include <lintel/pv_kernel_notes.h>
+#include <public/elfnote.h>
+
+#define VBASE 0xffffffff80000000ULL
+
+static char err[160];
+
+static struct dom0_layout_request request(uint64_t kernel_bytes, uint64_t pages,
+                                          uint64_t initrd)
+{
+    return (struct dom0_layout_request){
+        .virt_base = VBASE, .kernel_start = VBASE, .kernel_end = VBASE + kernel_bytes,
+        .nr_pages = pages, .initrd_len = initrd,
+    };
+}
+
+static void test_layout_order_and_alignment(void **state)
+{
+    struct dom0_layout_request req = request(0x2a123, 16384, 0);
+    struct dom0_layout l;
+
+    (void)state;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), 0);
+    assert_true(l.initrd_start == l.initrd_end);
+    assert_true(l.p2m_start >= VBASE + 0x2a123);
+    assert_int_equal(l.p2m_start % 4096, 0);
+    assert_int_equal(l.p2m_end - l.p2m_start, 16384 * 8);
+    assert_true(l.start_info >= l.p2m_end);
+    assert_true(l.pt_start > l.start_info);
+    assert_int_equal(l.stack_start, l.pt_start + l.nr_pt_pages * 4096);
+    assert_int_equal(l.v_end % (4 << 20), 0);
+    assert_true(l.v_end - (l.stack_start + 4096) >= 512 * 1024);
+    /* One L4, one L3, one L2 and an L1 per 2 MiB mapped. */
+    assert_int_equal(l.tables[3], 1);
+    assert_int_equal(l.tables[0], (l.v_end - l.v_start) >> 21);
+    assert_true(l.nr_pt_pages >= (uint64_t)l.tables[0] + l.tables[1] + l.tables[2] + 1);
+    assert_int_equal(dom0_layout_pfn(&l, l.start_info), (l.start_info - VBASE) >> 12);
+}
+
+static void test_layout_initrd_and_memory(void **state)
+{
+    struct dom0_layout_request req = request(0x100000, 4096, 3 << 20);
+    struct dom0_layout l;
+
+    (void)state;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), 0);
+    assert_int_equal(l.initrd_start, VBASE + 0x100000);
+    assert_int_equal(l.initrd_end, VBASE + 0x100000 + (3 << 20));
+    assert_true(l.p2m_start >= l.initrd_end);
+    /* 4 MiB of memory cannot hold a 16 MiB layout. */
+    req = request(16 << 20, 1024, 0);
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), -ENOMEM);
+    assert_non_null(strstr(err, "smaller"));
+    req = request(0x1000, 4096, 0);
+    req.kernel_start = VBASE - 0x1000;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), -EINVAL);
+    req = request(0x1000, 4096, 0);
+    req.virt_base += 8;
+    req.kernel_start += 8;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), -EINVAL);
+}
+
+static void test_count_tables_spanning_boundaries(void **state)
+{
+    unsigned t[4];
+
+    (void)state;
+    dom0_count_tables(0x1ff000, 0x201000, t);      /* crosses a 2 MiB line */
+    assert_int_equal(t[0], 2);
+    assert_int_equal(t[1], 1);
+    dom0_count_tables((1ULL << 39) - 4096, (1ULL << 39) + 4096, t);
+    assert_int_equal(t[2], 2);
+    assert_int_equal(t[1], 2);
+    dom0_count_tables(5, 5, t);
+    assert_int_equal(t[0] + t[1] + t[2] + t[3], 0);
+}
+
+/* A minimal ELF: header, one PT_LOAD, one PT_NOTE with the given notes. */
+static uint8_t image[2048];
+
+static size_t put_note(uint8_t *p, uint32_t type, const void *desc, uint32_t size)
+{
+    uint32_t hdr[3] = { 4, size, type };
+
+    memcpy(p, hdr, 12);
+    memcpy(p + 12, "Xen", 4);
+    memcpy(p + 16, desc, size);
+    return 16 + ((size + 3) & ~3u);
+}
+
+static void build_elf(struct elf_image *img, bool with_virt_base, uint64_t hypercall_page)
+{
+    struct elf64_ehdr eh = {
+        .ident = { 0x7f, 'E', 'L', 'F', 2, 1, 1 }, .type = ELF_ET_EXEC,
+        .machine = ELF_EM_X86_64, .version = 1, .entry = VBASE + 0x1000, .phoff = 64,
+        .ehsize = 64, .phentsize = sizeof(struct elf64_phdr), .phnum = 2,
+    };
+    struct elf64_phdr load = { .type = ELF_PT_LOAD, .offset = 0, .vaddr = VBASE,
+                               .filesz = 512, .memsz = 0x3000 };
+    struct elf64_phdr note = { .type = ELF_PT_NOTE, .offset = 256 };
+    uint64_t vb = VBASE, entry = VBASE + 0x1800;
+    size_t n = 0;
+
+    memset(image, 0, sizeof(image));
+    if (with_virt_base)
+        n += put_note(image + 256 + n, XEN_ELFNOTE_VIRT_BASE, &vb, 8);
+    n += put_note(image + 256 + n, XEN_ELFNOTE_ENTRY, &entry, 8);
+    n += put_note(image + 256 + n, XEN_ELFNOTE_HYPERCALL_PAGE, &hypercall_page, 8);
+    n += put_note(image + 256 + n, XEN_ELFNOTE_GUEST_OS, "linux", 6);
+    note.filesz = note.memsz = n;
+    load.filesz = 256 + n;
+    memcpy(image, &eh, sizeof(eh));
+    memcpy(image + 64, &load, sizeof(load));
+    memcpy(image + 64 + sizeof(load), &note, sizeof(note));
+    assert_int_equal(elf_parse(image, sizeof(image), img, err, sizeof(err)), 0);
+}
+
+static void test_notes_read(void **state)
+{
+    struct elf_image img;
+    struct pv_kernel_notes n;
+
+    (void)state;
+    build_elf(&img, true, VBASE + 0x2000);
+    assert_int_equal(pv_kernel_notes_read(&img, &n, err, sizeof(err)), 0);
+    assert_int_equal(n.virt_base, VBASE);
+    assert_int_equal(n.entry, VBASE + 0x1800);
+    assert_true(n.has_hypercall_page);
+    assert_int_equal(n.hypercall_page, VBASE + 0x2000);
+    assert_string_equal(n.guest_os, "linux");
+}
+
+static void test_notes_refusals(void **state)
+{
+    struct elf_image img;
+    struct pv_kernel_notes n;
+
+    (void)state;
+    build_elf(&img, false, VBASE + 0x2000);
+    assert_int_equal(pv_kernel_notes_read(&img, &n, err, sizeof(err)), -EINVAL);
+    assert_non_null(strstr(err, "VIRT_BASE"));
+    build_elf(&img, true, VBASE + 0x2100);      /* not page aligned */
+    assert_int_equal(pv_kernel_notes_read(&img, &n, err, sizeof(err)), -EINVAL);
+    build_elf(&img, true, VBASE + 0x10000);     /* outside the image */
+    assert_int_equal(pv_kernel_notes_read(&img, &n, err, sizeof(err)), -EINVAL);
+    assert_non_null(strstr(err, "HYPERCALL_PAGE"));
+}
+
+static void test_cpuid_hypervisor_leaves(void **state)
+{
+    uint32_t host[4] = { 1, 2, 3, 4 }, out[4];
+
+    (void)state;
+    cpuid_pv_filter(0x40000000, 0, host, true, out);
+    assert_memory_equal(&out[1], "XenVMMXenVMM", 12);
+    assert_true(out[0] >= 0x40000002 && out[0] < 0x40000100);
+    cpuid_pv_filter(0x40000001, 0, host, true, out);
+    assert_int_equal(out[0], (4 << 16) | 17);
+    cpuid_pv_filter(0x40000002, 0, host, true, out);
+    assert_int_equal(out[0], 1);
+    assert_true(cpuid_is_hypervisor_leaf(0x400000ff));
+    assert_false(cpuid_is_hypervisor_leaf(0x40000100));
+}
+
+static void test_cpuid_leaf1_filtering(void **state)
+{
+    uint32_t host[4] = { 0x663, 0, 0xffffffffu & ~(1u << 31), 0xffffffffu }, out[4];
+
+    (void)state;
+    cpuid_pv_filter(1, 0, host, false, out);
+    assert_int_equal(out[0], 0x663);
+    assert_true(out[2] & (1u << 31));           /* hypervisor present */
+    assert_false(out[2] & (1u << 5));           /* no VMX */
+    assert_false(out[2] & (1u << 26));          /* no XSAVE */
+    assert_false(out[3] & (1u << 9));           /* no local APIC */
+    assert_false(out[3] & (1u << 12));          /* no MTRR for a domU */
+    assert_true(out[3] & (1u << 0));            /* FPU stays */
+    assert_true(out[3] & (1u << 25));           /* SSE stays */
+    cpuid_pv_filter(1, 0, host, true, out);
+    assert_true(out[3] & (1u << 12));           /* dom0 sees MTRR */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout_order_and_alignment),
+        cmocka_unit_test(test_layout_initrd_and_memory),
+        cmocka_unit_test(test_count_tables_spanning_boundaries),
+        cmocka_unit_test(test_notes_read),
+        cmocka_unit_test(test_notes_refusals),
+        cmocka_unit_test(test_cpuid_hypervisor_leaves),
+        cmocka_unit_test(test_cpuid_leaf1_filtering),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
