@@ -42,6 +42,11 @@ void put_page_type(mfn_t mfn);
 int pv_pin_table(struct domain *d, mfn_t mfn, unsigned level);
 int pv_unpin_table(struct domain *d, mfn_t mfn);
 int pv_set_root(struct vcpu *v, mfn_t l4_mfn, bool user);
+/* The domain a memory hypercall's domid names: DOMID_SELF or the caller's
+ * id, or any existing domain for a privileged caller; NULL with *err
+ * (-EPERM, -ESRCH) otherwise. */
+struct domain *pv_mm_target_domain(uint16_t domid, int *err);
+
 /* Writes the hypervisor's reserved L4 slots into a guest L4 (at validation). */
 void pv_install_hv_slots(uint64_t *l4);
 

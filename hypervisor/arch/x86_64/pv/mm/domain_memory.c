@@ -27,7 +27,7 @@ spinlock_t pv_mm_lock = SPINLOCK_INIT;
 /* Domains that own memory, so a frame released by someone else's put
  * (a foreign mapping going away) is taken off the right domain's list. */
 static struct domain *memory_domains[MAX_MEMORY_DOMAINS];
-static bool stale_writable_mappings;
+static bool stale_tlb_entries;
 
 static struct domain *memory_domain(uint16_t id)
 {
@@ -92,7 +92,7 @@ void pv_flush_tlb_local(void)
     } else {
         write_cr3(read_cr3());
     }
-    stale_writable_mappings = false;
+    stale_tlb_entries = false;
 }
 
 void pv_invlpg_local(uint64_t va)
@@ -114,6 +114,8 @@ static void frame_released(void *opaque, uint64_t mfn)
     (void)opaque;
     if (!(pg->flags & FRAME_FLAG_DOMAIN_PAGE))
         return;     /* a lent hypervisor page: its lender frees it */
+    /* Someone may still hold a TLB entry for it: flush before reuse. */
+    stale_tlb_entries = true;
     d = memory_domain(pg->owner);
     if (d) {
         page_list_remove(d, mfn);
@@ -130,7 +132,7 @@ static void writable_gone(void *opaque, uint64_t mfn)
 {
     (void)opaque;
     (void)mfn;
-    stale_writable_mappings = true;
+    stale_tlb_entries = true;
 }
 
 static void becoming_table(void *opaque, uint64_t mfn)
@@ -138,7 +140,7 @@ static void becoming_table(void *opaque, uint64_t mfn)
     (void)opaque;
     (void)mfn;
     /* Only this CPU runs guests today; SMP needs a shootdown here. */
-    if (stale_writable_mappings)
+    if (stale_tlb_entries)
         pv_flush_tlb_local();
 }
 
@@ -177,6 +179,8 @@ mfn_t domain_alloc_page(struct domain *d)
         spin_unlock(&pv_mm_lock);
         return INVALID_MFN;
     }
+    if (stale_tlb_entries)
+        pv_flush_tlb_local();
     va = alloc_xen_pages(0);
     if (!va) {
         spin_unlock(&pv_mm_lock);

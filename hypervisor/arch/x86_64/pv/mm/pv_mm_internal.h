@@ -26,8 +26,4 @@ static inline struct pt_owner pv_mm_owner(const struct domain *d)
 void pv_flush_tlb_local(void);
 void pv_invlpg_local(uint64_t va);
 
-/* The domain named by a hypercall's domid argument: DOMID_SELF or its own
- * id, or any domain for a privileged caller. NULL with *err set. */
-struct domain *pv_mm_target_domain(uint16_t domid, int *err);
-
 #endif

@@ -1,0 +1,213 @@
+/*
+ * memory_op for PV guests: the reservation calls that move frames between
+ * a domain and the hypervisor (within max_pages), the queries Linux makes
+ * at boot, and dom0's view of the machine memory map.
+ *
+ * The reservation calls are batched: after MEMOP_BATCH extents the call
+ * continues with the progress encoded in the command (bits 6 and up), as
+ * Xen does, so a large balloon request never holds the CPU for long.
+ */
+#include <lintel/errno.h>
+#include <lintel/guest_access.h>
+#include <lintel/hypercall.h>
+#include <lintel/hypercall_handlers.h>
+#include <lintel/layout.h>
+#include <lintel/lib.h>
+#include <lintel/mm.h>
+#include <lintel/pv_mm.h>
+#include <lintel/setup.h>
+#include <public/errno.h>
+#include <public/memory.h>
+#include <public/xen.h>
+
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK     ((1UL << MEMOP_EXTENT_SHIFT) - 1)
+#define MEMOP_BATCH        256
+#define E820_ENTRY_SIZE    20
+
+static uint64_t handle_addr(const void *p)
+{
+    return (uint64_t)(uintptr_t)p;
+}
+
+static bool extent_read(const struct xen_memory_reservation *r, uint64_t i, uint64_t *v)
+{
+    return copy_from_guest(v, handle_addr(r->extent_start.p) + i * sizeof(*v),
+                           sizeof(*v)) == 0;
+}
+
+static bool extent_write(const struct xen_memory_reservation *r, uint64_t i, uint64_t v)
+{
+    return copy_to_guest(handle_addr(r->extent_start.p) + i * sizeof(v), &v,
+                         sizeof(v)) == 0;
+}
+
+/* One extent; false stops the batch (the count returned says how far). */
+static bool increase_one(struct domain *d, const struct xen_memory_reservation *r,
+                         uint64_t i)
+{
+    mfn_t mfn = domain_alloc_page(d);
+
+    if (mfn == INVALID_MFN)
+        return false;
+    if (r->extent_start.p && !extent_write(r, i, mfn)) {
+        domain_give_back_page(d, mfn);
+        return false;
+    }
+    return true;
+}
+
+static bool populate_one(struct domain *d, const struct xen_memory_reservation *r,
+                         uint64_t i)
+{
+    uint64_t gpfn;
+    mfn_t mfn;
+
+    if (!extent_read(r, i, &gpfn))
+        return false;
+    mfn = domain_alloc_page(d);
+    if (mfn == INVALID_MFN)
+        return false;
+    /* Not translated: the guest learns the frame and keeps its own p2m. */
+    if (!extent_write(r, i, mfn)) {
+        domain_give_back_page(d, mfn);
+        return false;
+    }
+    m2p_set(mfn, gpfn);
+    return true;
+}
+
+static bool decrease_one(struct domain *d, const struct xen_memory_reservation *r,
+                         uint64_t i)
+{
+    uint64_t mfn;
+
+    if (!extent_read(r, i, &mfn))
+        return false;
+    for (uint64_t j = 0; j < (1ULL << r->extent_order); j++)
+        if (domain_give_back_page(d, mfn + j))
+            return false;
+    return true;
+}
+
+static long reservation_op(unsigned cmd, uint64_t start, uint64_t arg)
+{
+    struct xen_memory_reservation r;
+    struct domain *d;
+    int err;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -XEN_EFAULT;
+    if (start >= r.nr_extents || r.nr_extents > (UINT64_MAX >> MEMOP_EXTENT_SHIFT))
+        return (long)start;
+    d = pv_mm_target_domain(r.domid, &err);
+    if (!d)
+        return err;
+    /* Frames are handed out one at a time; a contiguous extent cannot be
+     * promised, so larger orders are refused (nothing done), except when
+     * giving frames back. */
+    if (r.extent_order > (cmd == XENMEM_decrease_reservation ? 9u : 0u))
+        return (long)start;
+    for (uint64_t i = start; i < r.nr_extents; i++) {
+        bool ok;
+
+        if (i - start == MEMOP_BATCH)
+            return hypercall_continue(hypercall_regs(),
+                                      cmd | (i << MEMOP_EXTENT_SHIFT), arg, 0, 0, 0);
+        if (cmd == XENMEM_increase_reservation)
+            ok = increase_one(d, &r, i);
+        else if (cmd == XENMEM_populate_physmap)
+            ok = populate_one(d, &r, i);
+        else
+            ok = decrease_one(d, &r, i);
+        if (!ok)
+            return (long)i;
+    }
+    return (long)r.nr_extents;
+}
+
+static long reservation_query(unsigned cmd, uint64_t arg)
+{
+    domid_t domid;
+    struct domain *d;
+    int err;
+
+    if (copy_from_guest(&domid, arg, sizeof(domid)))
+        return -XEN_EFAULT;
+    d = pv_mm_target_domain(domid, &err);
+    if (!d)
+        return err;
+    return (long)(cmd == XENMEM_current_reservation ? d->tot_pages : d->max_pages);
+}
+
+static long machphys_mapping(uint64_t arg)
+{
+    uint64_t entries = m2p_nr_entries();
+    struct xen_machphys_mapping m = {
+        .v_start = RO_MPT_VIRT_START,
+        .v_end = RO_MPT_VIRT_START + ALIGN_UP(entries * sizeof(uint64_t), PAGE_SIZE),
+        .max_mfn = entries - 1,
+    };
+
+    return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+}
+
+/* The firmware map in E820 form (packed 20-byte entries), dom0 only. */
+static long machine_memory_map(uint64_t arg)
+{
+    struct xen_memory_map map;
+    uint64_t buf;
+    unsigned n;
+
+    if (!current_domain()->is_privileged)
+        return -XEN_EPERM;
+    if (copy_from_guest(&map, arg, sizeof(map)))
+        return -XEN_EFAULT;
+    buf = handle_addr(map.buffer.p);
+    n = MIN(map.nr_entries, boot_info.memmap_count);
+    for (unsigned i = 0; i < n; i++) {
+        const struct boot_memmap_entry *e = &boot_info.memmap[i];
+        uint8_t raw[E820_ENTRY_SIZE];
+
+        memcpy(raw, &e->addr, 8);
+        memcpy(raw + 8, &e->len, 8);
+        memcpy(raw + 16, &e->type, 4);
+        if (copy_to_guest(buf + i * E820_ENTRY_SIZE, raw, sizeof(raw)))
+            return -XEN_EFAULT;
+    }
+    map.nr_entries = n;
+    if (copy_to_guest(arg, &map.nr_entries, sizeof(map.nr_entries)))
+        return -XEN_EFAULT;
+    return n < boot_info.memmap_count ? -XEN_ENOBUFS : 0;
+}
+
+HYPERCALL_HANDLER(do_memory_op)
+{
+    unsigned cmd = a1 & MEMOP_CMD_MASK;
+    uint64_t start = a1 >> MEMOP_EXTENT_SHIFT;
+
+    (void)a3;
+    (void)a4;
+    (void)a5;
+    switch (cmd) {
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+        return reservation_op(cmd, start, a2);
+    case XENMEM_maximum_ram_page:
+        return (long)max_ram_frame();
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+        return reservation_query(cmd, a2);
+    case XENMEM_machphys_mapping:
+        return machphys_mapping(a2);
+    case XENMEM_machine_memory_map:
+        return machine_memory_map(a2);
+    case XENMEM_memory_map:
+        /* No pseudo-physical map was given to the domain: the guest then
+         * derives one from its reservation (Xen says the same to dom0). */
+        return -XEN_ENOSYS;
+    default:
+        return -XEN_ENOSYS;
+    }
+}
