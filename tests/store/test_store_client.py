@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, CLI, REPO
+from stored import BUILD, CLI, REPO
 from refstored import RefStored
 
 PROBE = os.path.join(os.path.dirname(__file__), "xs_api_probe.c")

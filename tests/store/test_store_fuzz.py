@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD
+from stored import BUILD
 import xsproto as xp
 
 FUZZER = os.path.join(BUILD, "fuzz", "fuzz_store")
