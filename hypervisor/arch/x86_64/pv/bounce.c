@@ -211,13 +211,17 @@ static void general_protection(struct cpu_regs *regs)
     bounce_or_crash(regs, 13, true, ec);
 }
 
-/* int $0x80 reaches us through its DPL-3 gate, already past the instruction. */
+/*
+ * int $0x80 reaches us through its DPL-3 gate, already past the
+ * instruction. Like Xen 4.17's direct path, only the existence of the
+ * guest's trap-table entry is checked, not its DPL.
+ */
 static void int80(struct cpu_regs *regs)
 {
     struct vcpu *v = current_vcpu();
 
     local_irq_enable();
-    if (softint_permitted(v, 0x80)) {
+    if (v->pv.traps[0x80].address) {
         bounce_or_crash(regs, 0x80, false, 0);
         return;
     }
