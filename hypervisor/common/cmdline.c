@@ -74,6 +74,30 @@ bool cmdline_parse_size(const char *s, uint64_t *bytes)
     return true;
 }
 
+static const char *set_guest_loglvl(struct lintel_options *opts, const char *value)
+{
+    int level = parse_level(value, strlen(value));
+
+    if (level == -2)
+        return "levels are none, error, warning, info, debug, all";
+    opts->guest_loglvl = level;
+    return NULL;
+}
+
+/* The UART divides 115200 by an integer, so only its quotients are exact. */
+static const char *set_com1(struct lintel_options *opts, const char *value)
+{
+    const char *end;
+    uint64_t baud;
+
+    if (!parse_u64(value, &end, &baud) || baud == 0 || baud > 115200 || 115200 % baud)
+        return "expected a baud rate dividing 115200 (e.g. 115200, 57600, 9600)";
+    if (*end && strcmp(end, ",8n1"))
+        return "only the 8n1 format is supported";
+    opts->com1_baud = (unsigned)baud;
+    return NULL;
+}
+
 static const char *set_dom0_mem_item(struct lintel_options *opts, const char *item)
 {
     uint64_t *field = &opts->dom0_mem;
@@ -167,6 +191,8 @@ static const char *set_hypercall_trace(struct lintel_options *opts, const char *
 static const struct option_desc options[] = {
     { "console", false, set_console, "com1|none: where the log goes" },
     { "loglvl", false, set_loglvl, "none|error|warning|info|debug|all[/guest]" },
+    { "guest_loglvl", false, set_guest_loglvl, "log level for guests' console output" },
+    { "com1", false, set_com1, "<baud>[,8n1] COM1 speed (default 115200)" },
     { "dom0_mem", false, set_dom0_mem, "[min:<sz>,][max:<sz>,][<sz>] dom0 memory" },
     { "dom0_max_vcpus", false, set_dom0_max_vcpus, "<n>|<min>-<max> dom0 vCPUs" },
     { "noreboot", true, set_noreboot, "halt instead of rebooting after a crash" },
@@ -195,6 +221,7 @@ void cmdline_defaults(struct lintel_options *opts)
     opts->console_serial = true;
     opts->loglvl = 2;
     opts->guest_loglvl = 1;
+    opts->com1_baud = 115200;
 }
 
 /* Booleans are passed to their setter as "1" or "0". */

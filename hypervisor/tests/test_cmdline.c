@@ -58,6 +58,22 @@ static void all_options_parse(void **state)
     assert_int_equal(report_count, 0);
 }
 
+static void xen_console_options(void **state)
+{
+    (void)state;
+    assert_int_equal(opts.com1_baud, 115200);
+    assert_int_equal(parse("com1=115200,8n1 guest_loglvl=all"), 0);
+    assert_int_equal(opts.com1_baud, 115200);
+    assert_int_equal(opts.guest_loglvl, 3);
+    assert_int_equal(parse("com1=9600"), 0);
+    assert_int_equal(opts.com1_baud, 9600);
+    assert_int_equal(parse("com1=7000 com1=115200,7e1 com1=0 guest_loglvl=chatty"), 4);
+    assert_string_equal(reports[1], "invalid value \"115200,7e1\" for com1: "
+                                    "only the 8n1 format is supported");
+    assert_int_equal(opts.com1_baud, 9600);
+    assert_int_equal(opts.guest_loglvl, 3);
+}
+
 static void dom0_mem_forms(void **state)
 {
     (void)state;
@@ -142,16 +158,16 @@ static void image_name_is_skipped(void **state)
 
 static void help_table_names_every_option(void **state)
 {
-    const char *want[] = { "console", "loglvl", "dom0_mem", "dom0_max_vcpus",
-                           "noreboot", "hypercall_trace" };
+    const char *want[] = { "console", "loglvl", "guest_loglvl", "com1", "dom0_mem",
+                           "dom0_max_vcpus", "noreboot", "hypercall_trace" };
 
     (void)state;
-    assert_int_equal(cmdline_option_count(), 6);
-    for (size_t i = 0; i < 6; i++) {
+    assert_int_equal(cmdline_option_count(), 8);
+    for (size_t i = 0; i < 8; i++) {
         assert_string_equal(cmdline_option_name(i), want[i]);
         assert_non_null(cmdline_option_help(i));
     }
-    assert_null(cmdline_option_name(6));
+    assert_null(cmdline_option_name(8));
 }
 
 int main(void)
@@ -159,6 +175,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(defaults, setup),
         cmocka_unit_test_setup(all_options_parse, setup),
+        cmocka_unit_test_setup(xen_console_options, setup),
         cmocka_unit_test_setup(dom0_mem_forms, setup),
         cmocka_unit_test_setup(bad_values_are_reported_and_change_nothing, setup),
         cmocka_unit_test_setup(unknown_options_are_reported_not_fatal, setup),

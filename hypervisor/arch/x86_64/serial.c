@@ -18,15 +18,20 @@
 #define LCR_8N1     0x03
 #define BAUD_BASE   115200
 
-void serial_init(void)
+void serial_set_baud(unsigned baud)
 {
-    unsigned divisor = BAUD_BASE / 115200;
+    unsigned divisor = BAUD_BASE / baud;
 
-    outb(COM1 + UART_IER, 0);
     outb(COM1 + UART_LCR, LCR_DLAB);
     outb(COM1 + UART_DLL, divisor & 0xff);
     outb(COM1 + UART_DLM, divisor >> 8);
     outb(COM1 + UART_LCR, LCR_8N1);
+}
+
+void serial_init(void)
+{
+    outb(COM1 + UART_IER, 0);
+    serial_set_baud(115200);
     outb(COM1 + UART_FCR, 0x07);    /* enable and clear both FIFOs */
     outb(COM1 + UART_MCR, 0x03);    /* DTR and RTS, no interrupts: we poll */
 }

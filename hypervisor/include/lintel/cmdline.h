@@ -2,6 +2,8 @@
  * The hypervisor command line (Xen's syntax, space separated):
  *   console=com1|none       where the log goes (default com1)
  *   loglvl=<lvl>[/<guest>]  none|error|warning|info|debug|all (default info)
+ *   guest_loglvl=<lvl>      the level for guests' console output (as Xen)
+ *   com1=<baud>[,8n1]       COM1 speed (default 115200; 8n1 is the only format)
  *   dom0_mem=[min:<sz>,][max:<sz>,][<sz>]   sizes take B/K/M/G/T, default K
  *   dom0_max_vcpus=<n>|<min>-<max>
  *   noreboot                halt instead of rebooting after a crash
@@ -19,6 +21,7 @@ struct lintel_options {
     bool console_serial;
     int loglvl;             /* enum log_level, or -1 for "none" */
     int guest_loglvl;
+    unsigned com1_baud;
     uint64_t dom0_mem;      /* bytes; 0 = not given */
     uint64_t dom0_mem_min;
     uint64_t dom0_mem_max;

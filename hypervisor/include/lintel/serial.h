@@ -5,6 +5,8 @@
 #include <lintel/types.h>
 
 void serial_init(void);
+/* baud must divide 115200 (cmdline.c checks). */
+void serial_set_baud(unsigned baud);
 void serial_putc(char c);
 void serial_write(const char *s, size_t len);
 /* Returns -1 when no byte is waiting. */
