@@ -7,6 +7,7 @@ namespace makes /run/xenstored (oxenstored's fixed socket directory) our work
 directory. Their socket protocol, tree and permission code run for real.
 """
 import os
+import socket
 import subprocess
 import time
 
@@ -88,12 +89,23 @@ class RefStored:
                                      stdout=subprocess.DEVNULL,
                                      stderr=open(os.path.join(self.work, "stderr.log"), "w"))
         deadline = time.monotonic() + 10
-        while not os.path.exists(self.socket):
+        while not self._accepts():
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{self.kind} did not start: " +
                                    open(os.path.join(self.work, "stderr.log")).read())
             time.sleep(0.02)
         return self
+
+    def _accepts(self):
+        """The socket file appears at bind(), before listen(): try connecting."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(self.socket)
+            return True
+        except OSError:
+            return False
+        finally:
+            s.close()
 
     def alive(self):
         return self.proc.poll() is None

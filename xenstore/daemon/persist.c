@@ -97,7 +97,11 @@ int persist_save(const struct store *s, const char *file)
     save_rest(f, s);
     if (ferror(f))
         err = EIO;
-    if (fflush(f) || fsync(fileno(f)))
+    /*
+     * No fsync: the file only has to outlive the daemon, not the machine (a
+     * host crash takes every domain with it), and the page cache does that.
+     */
+    if (fflush(f))
         err = errno ? errno : EIO;
     if (fclose(f) && !err)
         err = errno;

@@ -44,26 +44,36 @@ static bool socket_read(struct socket_client *sc)
     return moved;
 }
 
+/* Queued messages go out together: one write for a burst of watch events. */
 static bool socket_write(struct socket_client *sc)
 {
     struct xs_conn *c = &sc->ep.conn;
     bool moved = false;
 
     while (c->out.head) {
-        struct xs_msg *m = c->out.head;
-        char buf[sizeof(m->hdr) + XENSTORE_PAYLOAD_MAX + 1];
-        uint32_t len = msg_copy_out(m, m->sent, buf, sizeof(buf));
-        ssize_t n = write(sc->fd, buf, len);
+        char buf[4 * (sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX)];
+        uint32_t len = 0;
+        ssize_t n;
 
+        for (struct xs_msg *m = c->out.head; m && len < sizeof(buf); m = m->next)
+            len += msg_copy_out(m, m->sent, buf + len, (uint32_t)sizeof(buf) - len);
+        n = write(sc->fd, buf, len);
         if (n < 0) {
             if (errno != EAGAIN && errno != EINTR)
                 sc->ep.gone = true;
             break;
         }
         moved = true;
-        m->sent += (uint32_t)n;
-        if (m->sent == msg_total_len(m))
-            free(msgq_pop(&c->out));
+        while (n > 0) {
+            struct xs_msg *m = c->out.head;
+            uint32_t left = msg_total_len(m) - m->sent;
+            uint32_t done = (uint32_t)n < left ? (uint32_t)n : left;
+
+            m->sent += done;
+            n -= done;
+            if (m->sent == msg_total_len(m))
+                free(msgq_pop(&c->out));
+        }
     }
     loop_set_events(&sc->ep.d->loop, sc->fd, POLLIN | (c->out.head ? POLLOUT : 0));
     return moved;
@@ -133,23 +143,27 @@ static int make_parent_dir(const char *path)
     return 0;
 }
 
+/* Bound under a temporary name and renamed once listening: the socket never
+ * appears at its real path before it accepts connections. */
 int socket_transport_start(struct daemon *d, const char *path)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     int fd, err;
 
-    if (strlen(path) >= sizeof(sa.sun_path))
+    if (strlen(path) + 5 >= sizeof(sa.sun_path))
         return ENAMETOOLONG;
-    strcpy(sa.sun_path, path);
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.new", path);
     err = make_parent_dir(path);
     if (err)
         return err;
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return errno;
-    unlink(path);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0600) || listen(fd, 64)) {
+    unlink(sa.sun_path);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(sa.sun_path, 0600) ||
+        listen(fd, 64) || rename(sa.sun_path, path)) {
         err = errno;
+        unlink(sa.sun_path);
         close(fd);
         return err;
     }
