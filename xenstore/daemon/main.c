@@ -233,6 +233,7 @@ static int start(struct daemon *d)
     if (err)
         return err;
     d->store.quota = d->opts.quota;
+    d->store.keep_orphans = d->opts.keep_orphans;
     d->store.hooks = (struct store_hooks){ ring_attach, ring_detach, d };
     log_target = d;
     d->store.log = engine_log;

@@ -30,6 +30,9 @@ void note_change(struct request *r, enum change_kind kind, const char *path,
 
 bool requester_is_privileged(const struct request *r);
 
+/* Removes path and everything below it (no permission check), firing watches. */
+int remove_node(struct request *r, const char *path);
+
 int op_read(struct request *r);
 int op_write(struct request *r);
 int op_mkdir(struct request *r);

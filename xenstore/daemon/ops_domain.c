@@ -1,5 +1,6 @@
 /* INTRODUCE, RELEASE, GET_DOMAIN_PATH, IS_DOMAIN_INTRODUCED, RESUME, SET_TARGET. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ops.h"
@@ -58,6 +59,90 @@ int op_introduce(struct request *r)
     return 0;
 }
 
+struct path_list {
+    char **v;
+    unsigned n, cap;
+    uint32_t domid;
+};
+
+static void collect_owned(struct node *n, void *arg)
+{
+    struct path_list *l = arg;
+    char **v;
+
+    if (n->perms.e[0].domid != l->domid && n->perms.n < 2)
+        return;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        v = realloc(l->v, l->cap * sizeof(*v));
+        if (!v)
+            return;
+        l->v = v;
+    }
+    l->v[l->n] = strdup(n->path);
+    if (l->v[l->n])
+        l->n++;
+}
+
+static int shorter_first(const void *a, const void *b)
+{
+    size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+    return la < lb ? -1 : la > lb;
+}
+
+/* Entries naming a dead domain must not pass to a new domain reusing its id. */
+static void drop_acl_entries(struct request *r, const struct node *cur, uint32_t domid)
+{
+    struct node *n = node_copy(cur);
+    uint32_t j = 1;
+
+    if (!n)
+        return;
+    for (uint32_t i = 1; i < n->perms.n; i++)
+        if (n->perms.e[i].domid != domid)
+            n->perms.e[j++] = n->perms.e[i];
+    if (j == n->perms.n) {
+        node_free(n);
+        return;
+    }
+    n->perms.n = j;
+    view_put(&r->view, n);
+}
+
+/*
+ * Xen's rule for a released domain: the nodes it owns go away (or, with
+ * keep-orphans, to dom0) and its permission entries elsewhere are dropped.
+ */
+static void forget_domain_nodes(struct request *r, uint32_t domid)
+{
+    struct path_list l = { NULL, 0, 0, domid };
+
+    nodemap_each(&r->s->tree.map, collect_owned, &l);
+    qsort(l.v, l.n, sizeof(*l.v), shorter_first);
+    for (unsigned i = 0; i < l.n; i++) {
+        const struct node *cur = view_get(&r->view, l.v[i]);
+
+        if (cur && cur->perms.e[0].domid == domid && strcmp(l.v[i], "/") != 0) {
+            if (r->s->keep_orphans) {
+                struct node *n = node_copy(cur);
+
+                if (n) {
+                    n->perms.e[0].domid = 0;
+                    view_put(&r->view, n);
+                }
+            } else {
+                remove_node(r, l.v[i]);
+            }
+        } else if (cur) {
+            drop_acl_entries(r, cur, domid);
+        }
+        free(l.v[i]);
+    }
+    free(l.v);
+    r->s->dirty = true;
+}
+
 int op_release(struct request *r)
 {
     uint32_t domid;
@@ -81,6 +166,7 @@ int op_release(struct request *r)
         if (r->s->hooks.detach)
             r->s->hooks.detach(r->s->hooks.ctx, c);
     }
+    forget_domain_nodes(r, domid);
     fire_special(r->s, SPECIAL_RELEASE, PATH_RELEASE);
     reply_ok(r);
     return 0;

@@ -236,11 +236,25 @@ static void remove_subtree(struct request *r, const char *path, bool is_root)
     node_free(n);
 }
 
+int remove_node(struct request *r, const char *path)
+{
+    char pp[PATH_BUF];
+    struct node *parent;
+
+    path_parent(path, pp);
+    parent = node_copy(view_get(&r->view, pp));
+    if (!parent)
+        return ENOMEM;
+    remove_subtree(r, path, true);
+    node_remove_child(parent, path_base(path));
+    view_put(&r->view, parent);
+    return 0;
+}
+
 int op_rm(struct request *r)
 {
     char path[PATH_BUF], pp[PATH_BUF];
     const struct node *n;
-    struct node *parent;
     int err = one_path(r, false, path);
 
     if (err)
@@ -253,16 +267,11 @@ int op_rm(struct request *r)
         reply_ok(r);     /* already gone is success while the parent exists */
         return 0;
     }
-    if (err)
-        return err;
-    parent = node_copy(view_get(&r->view, pp));
-    if (!parent)
-        return ENOMEM;
-    remove_subtree(r, path, true);
-    node_remove_child(parent, path_base(path));
-    view_put(&r->view, parent);
-    reply_ok(r);
-    return 0;
+    if (!err)
+        err = remove_node(r, path);
+    if (!err)
+        reply_ok(r);
+    return err;
 }
 
 int op_directory(struct request *r)

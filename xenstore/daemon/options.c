@@ -23,6 +23,8 @@ static const struct option_doc option_docs[] = {
       "do not attach dom0's kernel through /dev/xen/xenbus_backend" },
     { { "quota", required_argument, NULL, 'Q' }, "NAME=N",
       "entries, node-size, watches, transactions, outstanding, perms" },
+    { { "keep-orphans", no_argument, NULL, 'K' }, NULL,
+      "a released domain's nodes pass to dom0 instead of being removed" },
     { { "foreground", no_argument, NULL, 'N' }, NULL,
       "do not fork (by default the daemon forks once its socket and rings are ready)" },
     { { "verbose", no_argument, NULL, 'v' }, NULL, "log every request to stderr" },
@@ -62,7 +64,7 @@ int options_parse(int argc, char **argv, struct options *o)
     for (size_t i = 0; i < NOPTS; i++)
         longopts[i] = option_docs[i].opt;
     memset(&longopts[NOPTS], 0, sizeof(longopts[NOPTS]));
-    while ((c = getopt_long(argc, argv, "s:S:p:r:nQ:Nvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:S:p:r:nQ:KNvh", longopts, NULL)) != -1) {
         switch (c) {
         case 's': o->socket_path = optarg; break;
         case 'S': o->state_file = optarg; break;
@@ -71,6 +73,7 @@ int options_parse(int argc, char **argv, struct options *o)
         case 'n': o->no_dom0_ring = true; break;
         case 'v': o->verbose = true; break;
         case 'N': o->foreground = true; break;
+        case 'K': o->keep_orphans = true; break;
         case 'Q':
             if (quota_set_pair(&o->quota, optarg)) {
                 fprintf(stderr, "lintel-stored: invalid quota \"%s\": expected NAME=N with N > 0 "

@@ -12,7 +12,8 @@ struct options {
     const char *ring_dir;      /* host-only shared-file rings (tests without a hypervisor) */
     bool no_dom0_ring;         /* do not attach dom0's kernel via /dev/xen/xenbus_backend */
     bool verbose;
-    bool foreground;           /* stay attached instead of forking once ready */
+    bool foreground;
+    bool keep_orphans;         /* released domains' nodes go to dom0, not away */           /* stay attached instead of forking once ready */
     struct quota quota;
 };
 

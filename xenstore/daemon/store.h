@@ -40,6 +40,7 @@ struct store {
     struct node_perms special_perms[SPECIAL_COUNT];
     struct store_hooks hooks;
     bool dirty;                 /* something persistent changed since the last save */
+    bool keep_orphans;          /* a released domain's nodes go to dom0 instead of away */
     struct change_log pending;  /* fired after the current request's reply is queued */
     void (*log)(const char *msg);
 };

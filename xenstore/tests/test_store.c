@@ -28,7 +28,8 @@ static void test_detach(void *ctx, struct xs_conn *c)
 
     msgq_clear(&c->out);
     free(c);
-    f->attached = NULL;
+    if (f->attached == c)
+        f->attached = NULL;
 }
 
 static int setup(void **state)
@@ -170,30 +171,26 @@ static void test_guest_permissions(void **state)
 static void test_set_target_grants_targets_rights(void **state)
 {
     struct fixture *f = *state;
+    struct xs_conn *model;
 
     make_guest_home(f);
-    send_strings(&f->s, &f->dom0, XS_INTRODUCE, 0, "5", "100", "1", NULL);
-    expect_ok(&f->dom0, XS_INTRODUCE);
-    send_strings(&f->s, &f->dom0, XS_SET_TARGET, 0, "5", "9", NULL);
-    expect_error(&f->dom0, "ENOENT");    /* the target must be known too */
-    send_strings(&f->s, &f->dom0, XS_RELEASE, 0, "5", NULL);
-    expect_ok(&f->dom0, XS_RELEASE);
     send_strings(&f->s, &f->dom0, XS_INTRODUCE, 0, "7", "100", "1", NULL);
     expect_ok(&f->dom0, XS_INTRODUCE);
-    {
-        struct xs_conn *model = f->attached;
-
-        send_strings(&f->s, &f->dom0, XS_INTRODUCE, 0, "5", "101", "2", NULL);
-        /* attach replaced f->attached; keep the model's connection alive by hand */
-        expect_ok(&f->dom0, XS_INTRODUCE);
-        send_strings(&f->s, &f->dom0, XS_SET_TARGET, 0, "7", "5", NULL);
-        expect_ok(&f->dom0, XS_SET_TARGET);
-        send_strings(&f->s, model, XS_READ, 0, "/local/domain/5", NULL);
-        expect_reply(model, XS_READ, "", 0);
-        send_strings(&f->s, &f->dom0, XS_RELEASE, 0, "7", NULL);
-        expect_ok(&f->dom0, XS_RELEASE);
-        f->attached = store_find_domain(&f->s, 5)->conn;
-    }
+    model = f->attached;
+    send_strings(&f->s, model, XS_READ, 0, "/local/domain/5", NULL);
+    expect_error(model, "EACCES");
+    send_strings(&f->s, &f->dom0, XS_SET_TARGET, 0, "7", "9", NULL);
+    expect_error(&f->dom0, "ENOENT");    /* the target must be known too */
+    send_strings(&f->s, &f->dom0, XS_INTRODUCE, 0, "5", "101", "2", NULL);
+    expect_ok(&f->dom0, XS_INTRODUCE);   /* f->attached is now domain 5's */
+    send_strings(&f->s, &f->dom0, XS_SET_TARGET, 0, "7", "5", NULL);
+    expect_ok(&f->dom0, XS_SET_TARGET);
+    send_strings(&f->s, model, XS_READ, 0, "/local/domain/5", NULL);
+    expect_reply(model, XS_READ, "", 0);
+    send_write(&f->s, model, 0, "/local/domain/5/device-model", "running");
+    expect_ok(model, XS_WRITE);
+    send_strings(&f->s, &f->dom0, XS_RELEASE, 0, "7", NULL);
+    expect_ok(&f->dom0, XS_RELEASE);
 }
 
 static void test_quota_entries_and_size(void **state)
@@ -358,6 +355,40 @@ static void test_special_watch_needs_permission(void **state)
     expect_event(&f->guest, "@releaseDomain", "r");
 }
 
+static void test_release_forgets_the_domains_nodes(void **state)
+{
+    struct fixture *f = *state;
+
+    make_guest_home(f);
+    send_write(&f->s, &f->dom0, 0, "/shared/x", "1");
+    expect_ok(&f->dom0, XS_WRITE);
+    send_strings(&f->s, &f->dom0, XS_SET_PERMS, 0, "/shared/x", "n0", "r5", "r6", NULL);
+    expect_ok(&f->dom0, XS_SET_PERMS);
+    send_strings(&f->s, &f->dom0, XS_INTRODUCE, 0, "5", "100", "1", NULL);
+    expect_ok(&f->dom0, XS_INTRODUCE);
+    send_strings(&f->s, &f->dom0, XS_RELEASE, 0, "5", NULL);
+    expect_ok(&f->dom0, XS_RELEASE);
+    send_strings(&f->s, &f->dom0, XS_READ, 0, "/local/domain/5", NULL);
+    expect_error(&f->dom0, "ENOENT");
+    send_strings(&f->s, &f->dom0, XS_GET_PERMS, 0, "/shared/x", NULL);
+    expect_reply(&f->dom0, XS_GET_PERMS, "n0\0r6", 6);
+    assert_int_equal(owner_count(&f->s.tree.owners, 5), 0);
+}
+
+static void test_release_keeping_orphans(void **state)
+{
+    struct fixture *f = *state;
+
+    f->s.keep_orphans = true;
+    make_guest_home(f);
+    send_strings(&f->s, &f->dom0, XS_INTRODUCE, 0, "5", "100", "1", NULL);
+    expect_ok(&f->dom0, XS_INTRODUCE);
+    send_strings(&f->s, &f->dom0, XS_RELEASE, 0, "5", NULL);
+    expect_ok(&f->dom0, XS_RELEASE);
+    send_strings(&f->s, &f->dom0, XS_GET_PERMS, 0, "/local/domain/5", NULL);
+    expect_reply(&f->dom0, XS_GET_PERMS, "n0", 3);
+}
+
 static void test_control_and_malformed(void **state)
 {
     struct fixture *f = *state;
@@ -405,6 +436,8 @@ int main(void)
         T(test_relative_watch),
         T(test_domains),
         T(test_special_watch_needs_permission),
+        T(test_release_forgets_the_domains_nodes),
+        T(test_release_keeping_orphans),
         T(test_control_and_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
