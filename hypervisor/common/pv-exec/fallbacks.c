@@ -87,6 +87,34 @@ __attribute__((weak)) int pv_set_root(struct vcpu *v, mfn_t l4_mfn, bool user)
     return 0;
 }
 
+static bool owned_by(mfn_t mfn, const struct domain *d)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+
+    return pg && pg->state == FRAME_IN_USE && pg->owner == d->id;
+}
+
+__attribute__((weak)) bool get_page(mfn_t mfn, struct domain *d)
+{
+    return owned_by(mfn, d);
+}
+
+__attribute__((weak)) void put_page(mfn_t mfn)
+{
+    (void)mfn;
+}
+
+__attribute__((weak)) int get_page_type(mfn_t mfn, struct domain *d, unsigned type)
+{
+    (void)type;
+    return owned_by(mfn, d) ? 0 : -EINVAL;
+}
+
+__attribute__((weak)) void put_page_type(mfn_t mfn)
+{
+    (void)mfn;
+}
+
 void pv_mm_fallback_warn(void)
 {
     if (mm_fallback_used)

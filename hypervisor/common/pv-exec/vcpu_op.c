@@ -11,31 +11,41 @@
 #include <lintel/lib.h>
 #include <lintel/mm.h>
 #include <lintel/pv_exec.h>
+#include <lintel/pv_mm.h>
 #include <lintel/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
+#ifndef ENXIO
+#define ENXIO 6
+#endif
+
 static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 {
     struct vcpu_register_vcpu_info r;
-    struct page_info *pg;
     struct vcpu_info *old = v->pv.vcpu_info, *new;
+    struct domain *d = v->domain;
 
     if (copy_from_guest(&r, arg, sizeof(r)))
         return -EFAULT;
-    if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7))
+    /* The structure may not cross the end of the page (Xen: -ENXIO). */
+    if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info))
+        return -ENXIO;
+    if (v->pv.vcpu_info_mfn != d->shared_info_mfn)
+        return -EINVAL;     /* it moves once */
+    if (!get_page(r.mfn, d))
         return -EINVAL;
-    pg = mfn_to_page(r.mfn);
-    if (!pg || pg->state != FRAME_IN_USE || pg->owner != v->domain->id)
+    /* Held while registered: the page stays ours and never becomes a table. */
+    if (get_page_type(r.mfn, d, FRAME_TYPE_WRITABLE)) {
+        put_page(r.mfn);
         return -EINVAL;
-    if (v->pv.vcpu_info_mfn != v->domain->shared_info_mfn)
-        return -EINVAL;     /* Xen allows moving it once */
+    }
     new = (struct vcpu_info *)((uint8_t *)phys_to_virt(r.mfn << PAGE_SHIFT) + r.offset);
     if (old)
         memcpy(new, old, sizeof(*new));
     else
         memset(new, 0, sizeof(*new));
-    /* Xen leaves the old copy saying "pending" so nothing is lost in the move. */
+    /* Everything looks pending once, so no event is lost in the move. */
     new->evtchn_upcall_pending = 1;
     new->evtchn_pending_sel = ~0UL;
     v->pv.vcpu_info = new;

@@ -66,11 +66,50 @@ static bool frame_is_ours(struct domain *d, uint64_t mfn)
     return pg && pg->state == FRAME_IN_USE && pg->owner == d->id;
 }
 
+static bool frame_descriptors_ok(uint64_t mfn)
+{
+    const uint64_t *page = phys_to_virt(mfn << PAGE_SHIFT);
+
+    for (unsigned j = 0; j < 512; j++) {
+        uint64_t d = page[j];
+        if (!descriptor_fixup(&d))
+            return false;
+    }
+    return true;
+}
+
+static void release_frames(const uint64_t *frames, unsigned nr)
+{
+    for (unsigned i = 0; i < nr; i++) {
+        put_page_type(frames[i]);
+        put_page(frames[i]);
+    }
+}
+
+/* Each frame becomes a descriptor-table page: read-only to the guest from now. */
+static int take_frames(struct domain *d, const uint64_t *frames, unsigned nr)
+{
+    for (unsigned i = 0; i < nr; i++) {
+        if (!frame_is_ours(d, frames[i]) || !frame_descriptors_ok(frames[i]) ||
+            !get_page(frames[i], d)) {
+            release_frames(frames, i);
+            return -EINVAL;
+        }
+        if (get_page_type(frames[i], d, FRAME_TYPE_SEG_DESC)) {
+            put_page(frames[i]);
+            release_frames(frames, i);
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
 HYPERCALL_HANDLER(do_set_gdt)
 {
     struct vcpu *v = current_vcpu();
     uint64_t frames[PV_GDT_MAX_FRAMES];
     unsigned nr;
+    int rc;
 
     (void)a3, (void)a4, (void)a5;
     if (a2 > GUEST_GDT_ENTRIES)
@@ -78,18 +117,10 @@ HYPERCALL_HANDLER(do_set_gdt)
     nr = (unsigned)((a2 + 511) / 512);
     if (nr && copy_from_guest(frames, a1, nr * sizeof(frames[0])))
         return -EFAULT;
-    for (unsigned i = 0; i < nr; i++) {
-        const uint64_t *page;
-
-        if (!frame_is_ours(current_domain(), frames[i]))
-            return -EINVAL;
-        page = phys_to_virt(frames[i] << PAGE_SHIFT);
-        for (unsigned j = 0; j < 512 && i * 512 + j < a2; j++) {
-            uint64_t d = page[j];
-            if (!descriptor_fixup(&d))
-                return -EINVAL;
-        }
-    }
+    rc = take_frames(current_domain(), frames, nr);
+    if (rc)
+        return rc;
+    release_frames(v->pv.gdt_frames, (v->pv.gdt_entries + 511) / 512);
     memcpy(v->pv.gdt_frames, frames, nr * sizeof(frames[0]));
     v->pv.gdt_entries = (unsigned)a2;
     pv_load_descriptor_tables(v);
@@ -98,16 +129,27 @@ HYPERCALL_HANDLER(do_set_gdt)
 
 HYPERCALL_HANDLER(do_update_descriptor)
 {
-    uint64_t maddr = a1, desc = a2;
+    struct domain *d = current_domain();
+    uint64_t maddr = a1, desc = a2, mfn = a1 >> PAGE_SHIFT;
+    struct page_info *pg;
+    unsigned type;
 
     (void)a3, (void)a4, (void)a5;
-    if (maddr & 7)
+    if (maddr & 7 || !frame_is_ours(d, mfn) || !descriptor_fixup(&desc))
         return -EINVAL;
-    if (!frame_is_ours(current_domain(), maddr >> PAGE_SHIFT))
+    /* A live descriptor page stays one; any other page must not be a table. */
+    pg = mfn_to_page(mfn);
+    type = pg->type == FRAME_TYPE_SEG_DESC && pg->type_count ? FRAME_TYPE_SEG_DESC
+                                                              : FRAME_TYPE_WRITABLE;
+    if (!get_page(mfn, d))
         return -EINVAL;
-    if (!descriptor_fixup(&desc))
+    if (get_page_type(mfn, d, type)) {
+        put_page(mfn);
         return -EINVAL;
+    }
     *(uint64_t *)phys_to_virt(maddr) = desc;
+    put_page_type(mfn);
+    put_page(mfn);
     /* If that frame is part of the running GDT, the CPU must see it now. */
     pv_load_descriptor_tables(current_vcpu());
     return 0;

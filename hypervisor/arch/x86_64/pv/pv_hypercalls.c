@@ -270,9 +270,24 @@ HYPERCALL_HANDLER(do_vm_assist)
 
 HYPERCALL_HANDLER(do_nmi_op)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
-    /* XENNMI_register_callback is for 32-bit guests; 64-bit use callback_op. */
-    return a1 <= 1 ? -ENOSYS : -ENOSYS;
+    struct xennmi_callback cb;
+    struct vcpu *v = current_vcpu();
+
+    (void)a3, (void)a4, (void)a5;
+    switch (a1) {
+    case XENNMI_register_callback:
+        if (copy_from_guest(&cb, a2, sizeof(cb)))
+            return -EFAULT;
+        if (!guest_address_ok(cb.handler_address))
+            return -EINVAL;
+        v->pv.nmi_callback = cb.handler_address;
+        return 0;
+    case XENNMI_unregister_callback:
+        v->pv.nmi_callback = 0;
+        return 0;
+    default:
+        return -ENOSYS;
+    }
 }
 
 static long set_iopl(uint64_t arg)
