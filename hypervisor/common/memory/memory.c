@@ -96,13 +96,15 @@ static long reservation_op(unsigned cmd, uint64_t start, uint64_t arg)
     struct domain *d;
     int err;
 
+    /* These calls answer with a count of extents done: every refusal,
+     * even an unreadable argument or an unknown domain, is "none". */
     if (copy_from_guest(&r, arg, sizeof(r)))
-        return -XEN_EFAULT;
+        return (long)start;
     if (start >= r.nr_extents || r.nr_extents > (UINT64_MAX >> MEMOP_EXTENT_SHIFT))
         return (long)start;
     d = pv_mm_target_domain(r.domid, &err);
     if (!d)
-        return err;
+        return (long)start;
     /* Frames are handed out one at a time; a contiguous extent cannot be
      * promised, so larger orders are refused (nothing done), except when
      * giving frames back. */

@@ -10,9 +10,6 @@
 #include <lintel/errno.h>
 #include <lintel/page_type.h>
 
-/* Bits 52-62: software-available and protection-key bits, which a PV guest
- * may not set (the hypervisor keeps them for itself, as Xen does). */
-#define PT_HIGH_BITS      0x7ff0000000000000ULL
 #define PT_CACHE_ATTRS    (PT_PWT | PT_PCD | PT_PSE)
 
 static struct page_info *frame(const struct pt_env *env, uint64_t mfn)
@@ -44,7 +41,9 @@ void pt_put_page(const struct pt_env *env, uint64_t mfn)
 
 int pt_check_entry_flags(unsigned level, uint64_t entry, bool io_ok)
 {
-    uint64_t refused = PT_HIGH_BITS;
+    /* Bits 52-62 are ignored by the CPU (no protection keys for guests):
+     * the guest may keep its own data there at every level, as on Xen. */
+    uint64_t refused = 0;
 
     if (!(entry & PT_PRESENT))
         return 0;
@@ -89,9 +88,10 @@ static int get_leaf_refs(const struct pt_env *env, const struct pt_owner *pg_own
 
     if (is_io_frame(env, mfn))
         return pg_owner->io_ok ? 0 : -EINVAL;
+    /* Xen's answer to a leaf it cannot reference (not the owner's, or typed
+     * and mapped writable) is -EBUSY; one level up it is -EINVAL. */
     if (pt_get_page(env, mfn, pg_owner->id))
-        return -EINVAL;
-    /* Xen's answer to a writable mapping of a typed frame is -EBUSY. */
+        return -EBUSY;
     if ((e & PT_RW) && pt_get_type(env, pg_owner, mfn, FRAME_TYPE_WRITABLE)) {
         pt_put_page(env, mfn);
         return -EBUSY;

@@ -109,8 +109,9 @@ void pt_put_page_and_type(const struct pt_env *env, uint64_t mfn);
 int pt_check_entry_flags(unsigned level, uint64_t entry, bool io_ok);
 
 /*
- * An L1 entry naming a typed frame read-write fails with -EBUSY (Xen's
- * value); every other refusal is -EINVAL.
+ * An L1 entry naming a frame that is not pg_owner's, or a typed frame
+ * read-write, fails with -EBUSY (Xen's value); every other refusal is
+ * -EINVAL.
  *
  * One entry of a page table of owner o changes (mmu_update): validates the
  * new entry (L1 targets must belong to pg_owner, normally o itself),

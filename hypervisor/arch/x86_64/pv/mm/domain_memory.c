@@ -229,8 +229,11 @@ int domain_give_back_page(struct domain *d, mfn_t mfn)
     int rc = -EINVAL;
 
     spin_lock(&pv_mm_lock);
+    /* Given back already but still mapped: nothing more to drop (Xen
+     * counts this as done too). */
     if (is_domain_page_of(d, mfn))
-        rc = pt_drop_allocation(pv_mm_env(), d->id, mfn);
+        rc = (mfn_to_page(mfn)->flags & FRAME_FLAG_ALLOCATED)
+                 ? pt_drop_allocation(pv_mm_env(), d->id, mfn) : 0;
     spin_unlock(&pv_mm_lock);
     return rc;
 }

@@ -276,7 +276,7 @@ static int flush_op(const struct mmuext_op *op, bool invlpg, bool with_mask)
 
     /* arg2 holds the bitmap's guest address (the vcpumask handle). */
     if (with_mask && copy_from_guest(&mask, op->arg2.src_mfn, sizeof(mask)))
-        return -XEN_EFAULT;
+        return -XEN_EINVAL;     /* Xen's value for an unreadable mask here */
     if (!invlpg)
         pv_flush_tlb_local();
     else if (guest_va_ok(op->arg1.linear_addr))
@@ -322,6 +322,9 @@ static int one_mmuext_op(const struct mmu_owners *ow, const struct mmuext_op *op
         return clear_or_copy_page(ow->pg, op->arg1.mfn, 0, false);
     case MMUEXT_COPY_PAGE:
         return clear_or_copy_page(ow->pg, op->arg1.mfn, op->arg2.src_mfn, true);
+    case MMUEXT_MARK_SUPER:
+    case MMUEXT_UNMARK_SUPER:
+        return -XEN_EOPNOTSUPP;   /* PV superpages: gone from Xen too */
     default:
         return -XEN_ENOSYS;
     }

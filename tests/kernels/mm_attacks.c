@@ -1,0 +1,510 @@
+/*
+ * mm_attacks: what a PV guest may try against the memory rules, and must
+ * be refused with Xen's exact error; plus the normal use of every MMU
+ * hypercall the mm kernel does not cover (whole-tree pins, recursive
+ * maps, copy/clear page, flush variants, long batches that continue).
+ * Every refusal is followed by a check that nothing changed. Expected
+ * values are Xen 4.17's, learned by running this kernel on it.
+ */
+#include "lib/kernel.h"
+#include "lib/mm.h"
+#include "lib/traps.h"
+
+#include <public/errno.h>
+#include <public/memory.h>
+
+const char kernel_name[] = "mm_attacks";
+
+#define RW_FLAGS (PTE_PRESENT | PTE_WRITABLE | PTE_ACCESSED | PTE_DIRTY)
+#define RO_FLAGS (PTE_PRESENT | PTE_ACCESSED)
+#define PTE_PSE  0x080UL
+
+/* A guest-owned L4 slot nothing else uses, for the recursive map. */
+#define RECURSIVE_SLOT 400UL
+#define HV_FIRST_SLOT  256UL
+#define BATCH          512
+
+#define NR_PAGES 16
+static char pages[NR_PAGES][4096] __attribute__((aligned(4096)));
+/* Roles (each test puts its pages back as plain RW memory). */
+#define TABLE_A  pages[0]
+#define TABLE_B  pages[1]
+#define TABLE_C  pages[2]
+#define TABLE_D  pages[3]
+#define DATA     pages[4]
+#define DATA2    pages[5]
+#define GIVEN    pages[6]   /* handed back to the hypervisor while mapped */
+#define WINDOW   pages[7]
+
+static struct mmu_update batch[BATCH];
+
+static unsigned long mfn_of(const void *va)
+{
+    return virt_to_mfn(va);
+}
+
+static uint64_t maddr_of(const void *va)
+{
+    return (uint64_t)mfn_of(va) * PAGE_SIZE;
+}
+
+static long mmuext(unsigned int cmd, unsigned long arg1)
+{
+    struct mmuext_op op = { .cmd = cmd, .arg1.mfn = arg1 };
+    return HYPERVISOR_mmuext_op(&op, 1, 0, DOMID_SELF);
+}
+
+static long mmuext2(unsigned int cmd, unsigned long arg1, unsigned long arg2)
+{
+    struct mmuext_op op = { .cmd = cmd, .arg1.mfn = arg1, .arg2.src_mfn = arg2 };
+    return HYPERVISOR_mmuext_op(&op, 1, 0, DOMID_SELF);
+}
+
+static long pt_write(uint64_t table_maddr, unsigned int index, uint64_t val)
+{
+    struct mmu_update req = {
+        .ptr = (table_maddr + index * 8) | MMU_NORMAL_PT_UPDATE, .val = val,
+    };
+    return HYPERVISOR_mmu_update(&req, 1, 0, DOMID_SELF);
+}
+
+static uint64_t own_l4_maddr(void)
+{
+    return maddr_of((void *)start_info->pt_base);
+}
+
+static const uint64_t *own_l4(void)
+{
+    return (const uint64_t *)start_info->pt_base;
+}
+
+/* Turns one of our pages into a page-table candidate: zeroed, then
+ * entries written while it is still ordinary memory, then read-only. */
+static long make_read_only(void *page)
+{
+    return remap(page, mfn_of(page), RO_FLAGS);
+}
+
+static long make_writable(void *page)
+{
+    return remap(page, mfn_of(page), RW_FLAGS);
+}
+
+static void fill(void *page, unsigned int index, uint64_t entry)
+{
+    ((uint64_t *)page)[index] = entry;
+}
+
+/* A machine frame that is not ours: RAM whose m2p entry does not lead back
+ * through our p2m. Searched from the top of RAM, where the hypervisor and
+ * free memory live. */
+static unsigned long foreign_frame(void)
+{
+    long max = HYPERVISOR_memory_op(XENMEM_maximum_ram_page, 0);
+    const unsigned long *p2m = (const unsigned long *)start_info->mfn_list;
+
+    for (unsigned long mfn = (unsigned long)max - 1; mfn > 0x100; mfn--) {
+        unsigned long pfn = mfn_to_pfn(mfn);
+
+        if (pfn >= start_info->nr_pages || p2m[pfn] != mfn)
+            return mfn;
+    }
+    return 0;
+}
+
+static unsigned int refcheck_pin_unpin(void *page, unsigned int level_cmd)
+{
+    long pin = mmuext(level_cmd, mfn_of(page));
+    long unpin = mmuext(MMUEXT_UNPIN_TABLE, mfn_of(page));
+    return pin == 0 && unpin == 0;
+}
+
+TEST(setup)
+{
+    EXPECT_OK(traps_install());
+    for (unsigned int i = 0; i < NR_PAGES; i++)
+        memory_set(pages[i], 0, PAGE_SIZE);
+    EXPECT_NE(foreign_frame(), 0);
+}
+
+TEST(mapping_a_frame_we_do_not_own)
+{
+    unsigned long foreign = foreign_frame();
+    uint64_t slot = 0;
+
+    testfw_note(testfw_current, "foreign frame %#lx", foreign);
+    /* Xen's refusal of a leaf it cannot take a reference on is -EBUSY. */
+    EXPECT_ERRNO(remap(WINDOW, foreign, RO_FLAGS), XEN_EBUSY);
+    EXPECT_ERRNO(remap(WINDOW, foreign, RW_FLAGS), XEN_EBUSY);
+    EXPECT_TRUE(l1_entry_of(WINDOW, &slot, 0));
+    EXPECT_EQ((slot & PTE_FRAME_MASK) / PAGE_SIZE, mfn_of(WINDOW));
+    /* Nor inside a table that is then pinned. */
+    fill(TABLE_A, 3, (uint64_t)foreign * PAGE_SIZE | RO_FLAGS);
+    EXPECT_OK(make_read_only(TABLE_A));
+    EXPECT_ERRNO(mmuext(MMUEXT_PIN_L1_TABLE, mfn_of(TABLE_A)), XEN_EBUSY);
+    EXPECT_OK(make_writable(TABLE_A));
+    fill(TABLE_A, 3, 0);
+    /* Nor one level up: an L2 naming someone else's frame as its L1. */
+    fill(TABLE_B, 3, (uint64_t)foreign * PAGE_SIZE | RO_FLAGS);
+    EXPECT_OK(make_read_only(TABLE_B));
+    EXPECT_ERRNO(mmuext(MMUEXT_PIN_L2_TABLE, mfn_of(TABLE_B)), XEN_EINVAL);
+    EXPECT_OK(make_writable(TABLE_B));
+    fill(TABLE_B, 3, 0);
+    /* Nor as a table: pinning or writing another domain's frame. */
+    EXPECT_ERRNO(mmuext(MMUEXT_PIN_L1_TABLE, foreign), XEN_EINVAL);
+    EXPECT_ERRNO(pt_write((uint64_t)foreign * PAGE_SIZE, 0, 0), XEN_EINVAL);
+    /* Nor beyond the end of RAM. */
+    EXPECT_ERRNO(mmuext(MMUEXT_PIN_L1_TABLE, 0xfffffffffUL), XEN_EINVAL);
+}
+
+TEST(page_table_writable_through_a_second_mapping)
+{
+    unsigned long l1 = l1_table_mfn_of(WINDOW);
+    uint64_t window_pte = 0;
+
+    /* A read-only alias of a live L1 is fine... */
+    EXPECT_OK(remap(WINDOW, l1, RO_FLAGS));
+    EXPECT_TRUE(l1_entry_of(WINDOW, 0, &window_pte));
+    /* ...but turning that alias writable by a PTE write is not. */
+    {
+        struct mmu_update req = {
+            .ptr = window_pte | MMU_NORMAL_PT_UPDATE,
+            .val = (uint64_t)l1 * PAGE_SIZE | RW_FLAGS,
+        };
+        EXPECT_ERRNO(HYPERVISOR_mmu_update(&req, 1, 0, DOMID_SELF), XEN_EBUSY);
+        req.ptr = window_pte | MMU_PT_UPDATE_PRESERVE_AD;
+        EXPECT_ERRNO(HYPERVISOR_mmu_update(&req, 1, 0, DOMID_SELF), XEN_EBUSY);
+    }
+    /* The alias shows the table as it is. */
+    EXPECT_EQ(((const uint64_t *)WINDOW)[(window_pte & 0xfff) / 8] & PTE_FRAME_MASK,
+              (uint64_t)l1 * PAGE_SIZE);
+    EXPECT_OK(make_writable(WINDOW));
+}
+
+TEST(table_with_a_writable_entry_to_a_live_table)
+{
+    unsigned long l1 = l1_table_mfn_of(WINDOW);
+
+    fill(TABLE_A, 0, (uint64_t)l1 * PAGE_SIZE | RW_FLAGS);
+    EXPECT_OK(make_read_only(TABLE_A));
+    EXPECT_ERRNO(mmuext(MMUEXT_PIN_L1_TABLE, mfn_of(TABLE_A)), XEN_EBUSY);
+    EXPECT_OK(make_writable(TABLE_A));
+    fill(TABLE_A, 0, (uint64_t)l1 * PAGE_SIZE | RO_FLAGS);
+    EXPECT_OK(make_read_only(TABLE_A));
+    EXPECT_TRUE(refcheck_pin_unpin(TABLE_A, MMUEXT_PIN_L1_TABLE));
+    EXPECT_OK(make_writable(TABLE_A));
+    fill(TABLE_A, 0, 0);
+}
+
+TEST(pinning_a_table_that_maps_itself_writable)
+{
+    fill(TABLE_A, 5, maddr_of(TABLE_A) | RW_FLAGS);
+    EXPECT_OK(make_read_only(TABLE_A));
+    EXPECT_ERRNO(mmuext(MMUEXT_PIN_L1_TABLE, mfn_of(TABLE_A)), XEN_EBUSY);
+    /* Refused, so still an ordinary page: it can be writable again. */
+    EXPECT_OK(make_writable(TABLE_A));
+    /* Mapping itself read-only is allowed. */
+    fill(TABLE_A, 5, maddr_of(TABLE_A) | RO_FLAGS);
+    EXPECT_OK(make_read_only(TABLE_A));
+    EXPECT_TRUE(refcheck_pin_unpin(TABLE_A, MMUEXT_PIN_L1_TABLE));
+    EXPECT_OK(make_writable(TABLE_A));
+    fill(TABLE_A, 5, 0);
+}
+
+TEST(pinned_page_cannot_be_written_even_through_mmu_update_as_memory)
+{
+    EXPECT_OK(make_read_only(TABLE_A));
+    EXPECT_OK(mmuext(MMUEXT_PIN_L1_TABLE, mfn_of(TABLE_A)));
+    /* An L1 entry write: validated, so a foreign frame is refused. */
+    EXPECT_ERRNO(pt_write(maddr_of(TABLE_A), 1, (uint64_t)foreign_frame() * PAGE_SIZE |
+                                                   RO_FLAGS), XEN_EBUSY);
+    EXPECT_OK(pt_write(maddr_of(TABLE_A), 1, maddr_of(DATA) | RW_FLAGS));
+    EXPECT_EQ(((const uint64_t *)TABLE_A)[1] & PTE_FRAME_MASK, maddr_of(DATA));
+    /* The bits the CPU ignores (52-58) are the guest's to use in a leaf. */
+    EXPECT_OK(pt_write(maddr_of(TABLE_A), 2, maddr_of(DATA) | RW_FLAGS | (1UL << 52)));
+    EXPECT_OK(pt_write(maddr_of(TABLE_A), 2, 0));
+    EXPECT_OK(pt_write(maddr_of(TABLE_A), 1, 0));
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, mfn_of(TABLE_A)));
+    EXPECT_OK(make_writable(TABLE_A));
+}
+
+TEST(superpages_are_refused)
+{
+    /* Upper-level entries may carry the ignored high bits too. */
+    EXPECT_OK(make_read_only(TABLE_A));
+    fill(TABLE_B, 1, maddr_of(TABLE_A) | RW_FLAGS | (1UL << 52));
+    EXPECT_OK(make_read_only(TABLE_B));
+    EXPECT_TRUE(refcheck_pin_unpin(TABLE_B, MMUEXT_PIN_L2_TABLE));
+    EXPECT_OK(make_writable(TABLE_B));
+    EXPECT_OK(make_writable(TABLE_A));
+    fill(TABLE_B, 1, 0);
+    fill(TABLE_B, 0, maddr_of(DATA) | RW_FLAGS | PTE_PSE);
+    EXPECT_OK(make_read_only(TABLE_B));
+    EXPECT_ERRNO(mmuext(MMUEXT_PIN_L2_TABLE, mfn_of(TABLE_B)), XEN_EINVAL);
+    EXPECT_OK(make_writable(TABLE_B));
+    fill(TABLE_B, 0, 0);
+}
+
+/* L4 D -> L3 C -> L2 B -> L1 A -> DATA: pin the top, everything is typed. */
+static void build_tree(void)
+{
+    fill(TABLE_A, 0, maddr_of(DATA) | RW_FLAGS);
+    fill(TABLE_B, 0, maddr_of(TABLE_A) | RW_FLAGS);
+    fill(TABLE_C, 0, maddr_of(TABLE_B) | RW_FLAGS);
+    fill(TABLE_D, 0, maddr_of(TABLE_C) | RW_FLAGS);
+    for (unsigned int i = 0; i < 4; i++)
+        make_read_only(pages[i]);
+}
+
+static void tear_down_tree(void)
+{
+    for (unsigned int i = 0; i < 4; i++) {
+        make_writable(pages[i]);
+        memory_set(pages[i], 0, PAGE_SIZE);
+    }
+}
+
+TEST(whole_tree_pin_types_every_level)
+{
+    build_tree();
+    EXPECT_OK(mmuext(MMUEXT_PIN_L4_TABLE, mfn_of(TABLE_D)));
+    /* Every table of the tree is now refused as writable... */
+    for (unsigned int i = 0; i < 4; i++)
+        EXPECT_ERRNO(remap(WINDOW, mfn_of(pages[i]), RW_FLAGS), XEN_EBUSY);
+    /* ...and as another level. */
+    EXPECT_ERRNO(mmuext(MMUEXT_PIN_L2_TABLE, mfn_of(TABLE_A)), XEN_EINVAL);
+    EXPECT_ERRNO(mmuext(MMUEXT_PIN_L4_TABLE, mfn_of(TABLE_D)), XEN_EINVAL);
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, mfn_of(TABLE_D)));
+    /* Unpinned and unreferenced: ordinary memory again. */
+    EXPECT_OK(remap(WINDOW, mfn_of(TABLE_B), RW_FLAGS));
+    EXPECT_OK(make_writable(WINDOW));
+    tear_down_tree();
+}
+
+TEST(hypervisor_slots_of_our_l4)
+{
+    uint64_t hv = own_l4()[HV_FIRST_SLOT + 2];
+
+    EXPECT_ERRNO(pt_write(own_l4_maddr(), HV_FIRST_SLOT, 0), XEN_EINVAL);
+    EXPECT_ERRNO(pt_write(own_l4_maddr(), HV_FIRST_SLOT + 2, maddr_of(TABLE_C) | RW_FLAGS),
+                 XEN_EINVAL);
+    EXPECT_ERRNO(pt_write(own_l4_maddr(), HV_FIRST_SLOT + 15, 0), XEN_EINVAL);
+    EXPECT_EQ(own_l4()[HV_FIRST_SLOT + 2], hv);
+    /* The m2p window is readable, and writing it faults. */
+    EXPECT_EQ(mfn_to_pfn(mfn_of(DATA)), ((unsigned long)DATA - KERNEL_VIRT_BASE_ADDR) / PAGE_SIZE);
+    trap_reset();
+    FAULT_PROBE("movq $0, (%0)", : : "r"(MACH2PHYS_VIRT_START + 8 * mfn_of(DATA)) : "memory");
+    EXPECT_EQ(last_trap.vector, 14);
+    EXPECT_EQ(mfn_to_pfn(mfn_of(DATA)), ((unsigned long)DATA - KERNEL_VIRT_BASE_ADDR) / PAGE_SIZE);
+    /* The rest of the hypervisor's range is not even readable. */
+    trap_reset();
+    FAULT_PROBE("movq (%0), %%rax", : : "r"(0xffff830000000000UL) : "rax", "memory");
+    EXPECT_EQ(last_trap.vector, 14);
+}
+
+static unsigned long recursive_va(unsigned long slot)
+{
+    unsigned long va = slot << 39 | slot << 30 | slot << 21 | slot << 12;
+    return va | 0xffff000000000000UL;
+}
+
+TEST(recursive_map_read_only_only)
+{
+    const uint64_t *self = (const uint64_t *)recursive_va(RECURSIVE_SLOT);
+
+    EXPECT_EQ(own_l4()[RECURSIVE_SLOT], 0);
+    EXPECT_ERRNO(pt_write(own_l4_maddr(), RECURSIVE_SLOT, own_l4_maddr() | RW_FLAGS),
+                 XEN_EINVAL);
+    EXPECT_EQ(own_l4()[RECURSIVE_SLOT], 0);
+    EXPECT_OK(pt_write(own_l4_maddr(), RECURSIVE_SLOT, own_l4_maddr() | RO_FLAGS));
+    EXPECT_OK(mmuext(MMUEXT_TLB_FLUSH_LOCAL, 0));
+    /* Through the recursive map the L4 reads as itself... */
+    EXPECT_EQ(self[511], own_l4()[511]);
+    /* ...and cannot be written. */
+    trap_reset();
+    FAULT_PROBE("movq $0, (%0)", : : "r"(&self[RECURSIVE_SLOT - 1]) : "memory");
+    EXPECT_EQ(last_trap.vector, 14);
+    EXPECT_OK(pt_write(own_l4_maddr(), RECURSIVE_SLOT, 0));
+    EXPECT_OK(mmuext(MMUEXT_TLB_FLUSH_ALL, 0));
+}
+
+TEST(roots_must_be_validated)
+{
+    unsigned long foreign = foreign_frame();
+
+    /* A writable page is no L4. */
+    EXPECT_ERRNO(mmuext(MMUEXT_NEW_USER_BASEPTR, mfn_of(DATA)), XEN_EINVAL);
+    /* A read-only page whose entries name someone else's frame neither. */
+    fill(TABLE_D, 0, (uint64_t)foreign * PAGE_SIZE | RO_FLAGS);
+    EXPECT_OK(make_read_only(TABLE_D));
+    EXPECT_ERRNO(mmuext(MMUEXT_NEW_USER_BASEPTR, mfn_of(TABLE_D)), XEN_EINVAL);
+    EXPECT_ERRNO(mmuext(MMUEXT_NEW_BASEPTR, mfn_of(TABLE_D)), XEN_EINVAL);
+    EXPECT_OK(make_writable(TABLE_D));
+    fill(TABLE_D, 0, 0);
+    /* A valid one (validated on the spot) is accepted, and 0 clears it. */
+    EXPECT_OK(make_read_only(TABLE_D));
+    EXPECT_OK(mmuext(MMUEXT_NEW_USER_BASEPTR, mfn_of(TABLE_D)));
+    EXPECT_ERRNO(remap(WINDOW, mfn_of(TABLE_D), RW_FLAGS), XEN_EBUSY);
+    EXPECT_OK(mmuext(MMUEXT_NEW_USER_BASEPTR, 0));
+    EXPECT_OK(make_writable(TABLE_D));
+}
+
+TEST(unpinning_the_live_root)
+{
+    unsigned long l4 = mfn_of((void *)start_info->pt_base);
+
+    /* The root keeps its own reference: unpinning does not free its type. */
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, l4));
+    EXPECT_ERRNO(remap(WINDOW, l4, RW_FLAGS), XEN_EBUSY);
+    EXPECT_ERRNO(mmuext(MMUEXT_PIN_L3_TABLE, l4), XEN_EINVAL);
+    EXPECT_OK(mmuext(MMUEXT_PIN_L4_TABLE, l4));
+    EXPECT_ERRNO(mmuext(MMUEXT_PIN_L4_TABLE, l4), XEN_EINVAL);
+    /* Still running on it. */
+    EXPECT_OK(mmuext(MMUEXT_NEW_BASEPTR, l4));
+}
+
+TEST(giving_back_a_frame_that_is_still_mapped)
+{
+    domid_t self = DOMID_SELF;
+    xen_pfn_t frame = mfn_of(GIVEN);
+    long before = HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
+    struct xen_memory_reservation res = {
+        .nr_extents = 1, .extent_order = 0, .domid = DOMID_SELF,
+    };
+
+    set_xen_guest_handle(res.extent_start, &frame);
+    GIVEN[0] = 1;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res), 1);
+    /* Still mapped, so not freed yet: the mapping keeps it ours. */
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before);
+    EXPECT_EQ(GIVEN[0], 1);
+    /* Giving it back twice is harmless (Xen counts it as done). */
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res), 1);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before);
+    /* Gone once unmapped. */
+    EXPECT_OK(remap(GIVEN, 0, 0));
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before - 1);
+    EXPECT_ERRNO(remap(GIVEN, frame, RW_FLAGS), XEN_EBUSY);
+    /* Get one back so the reservation is whole again. */
+    frame = 0;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_increase_reservation, &res), 1);
+    EXPECT_OK(remap(GIVEN, frame, RW_FLAGS));
+    GIVEN[0] = 2;
+    EXPECT_EQ(GIVEN[0], 2);
+}
+
+TEST(reservation_refusals)
+{
+    domid_t other = 1234;
+    xen_pfn_t frame = 0;
+    struct xen_memory_reservation res = { .nr_extents = 1, .domid = 1234 };
+
+    set_xen_guest_handle(res.extent_start, &frame);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_current_reservation, &other), XEN_ESRCH);
+    /* The reservation calls count extents: an unknown domain gets none. */
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_increase_reservation, &res), 0);
+    res.domid = DOMID_SELF;
+    set_xen_guest_handle(res.extent_start, (xen_pfn_t *)0x1000);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res), 0);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_decrease_reservation, 0x1000), 0);
+}
+
+TEST(copy_and_clear_page)
+{
+    DATA[10] = 0x77;
+    EXPECT_OK(mmuext2(MMUEXT_COPY_PAGE, mfn_of(DATA2), mfn_of(DATA)));
+    EXPECT_EQ(DATA2[10], 0x77);
+    EXPECT_OK(mmuext(MMUEXT_CLEAR_PAGE, mfn_of(DATA2)));
+    EXPECT_EQ(DATA2[10], 0);
+    /* Never into a page table, never from someone else's frame. */
+    EXPECT_ERRNO(mmuext(MMUEXT_CLEAR_PAGE, l1_table_mfn_of(WINDOW)), XEN_EINVAL);
+    EXPECT_ERRNO(mmuext2(MMUEXT_COPY_PAGE, l1_table_mfn_of(WINDOW), mfn_of(DATA)), XEN_EINVAL);
+    EXPECT_ERRNO(mmuext2(MMUEXT_COPY_PAGE, mfn_of(DATA2), foreign_frame()), XEN_EINVAL);
+    EXPECT_ERRNO(mmuext(MMUEXT_CLEAR_PAGE, foreign_frame()), XEN_EINVAL);
+}
+
+TEST(flush_variants)
+{
+    unsigned long mask = 1;
+    struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_MULTI };
+
+    set_xen_guest_handle(op.arg2.vcpumask, &mask);
+    EXPECT_OK(HYPERVISOR_mmuext_op(&op, 1, 0, DOMID_SELF));
+    op.cmd = MMUEXT_INVLPG_MULTI;
+    op.arg1.linear_addr = (unsigned long)DATA;
+    EXPECT_OK(HYPERVISOR_mmuext_op(&op, 1, 0, DOMID_SELF));
+    EXPECT_OK(mmuext(MMUEXT_INVLPG_ALL, (unsigned long)DATA));
+    EXPECT_OK(mmuext(MMUEXT_INVLPG_LOCAL, (unsigned long)DATA));
+    set_xen_guest_handle(op.arg2.vcpumask, (void *)0x1000);
+    op.cmd = MMUEXT_TLB_FLUSH_MULTI;
+    EXPECT_ERRNO(HYPERVISOR_mmuext_op(&op, 1, 0, DOMID_SELF), XEN_EINVAL);
+    /* update_va_mapping with a vCPU mask pointer. */
+    EXPECT_OK(HYPERVISOR_update_va_mapping((unsigned long)WINDOW, maddr_of(WINDOW) | RW_FLAGS,
+                                           UVMF_INVLPG | (unsigned long)&mask));
+    EXPECT_ERRNO(HYPERVISOR_update_va_mapping((unsigned long)WINDOW,
+                                              maddr_of(WINDOW) | RW_FLAGS,
+                                              UVMF_TLB_FLUSH | 0x1000UL), XEN_EFAULT);
+    EXPECT_OK(HYPERVISOR_update_va_mapping((unsigned long)WINDOW, maddr_of(WINDOW) | RW_FLAGS,
+                                           UVMF_TLB_FLUSH | UVMF_ALL));
+}
+
+TEST(mmuext_argument_refusals)
+{
+    struct mmuext_op op = { .cmd = MMUEXT_SET_LDT, .arg1.linear_addr = 0x1234 };
+    unsigned int done = 99;
+
+    op.arg2.nr_ents = 1;
+    EXPECT_ERRNO(HYPERVISOR_mmuext_op(&op, 1, &done, DOMID_SELF), XEN_EINVAL);
+    EXPECT_EQ(done, 0);
+    op.arg1.linear_addr = (unsigned long)DATA;
+    op.arg2.nr_ents = 9000;
+    EXPECT_ERRNO(HYPERVISOR_mmuext_op(&op, 1, 0, DOMID_SELF), XEN_EINVAL);
+    op.arg2.nr_ents = 0;
+    EXPECT_OK(HYPERVISOR_mmuext_op(&op, 1, 0, DOMID_SELF));
+    EXPECT_ERRNO(mmuext(MMUEXT_UNPIN_TABLE, mfn_of(DATA)), XEN_EINVAL);
+    EXPECT_ERRNO(HYPERVISOR_mmuext_op(&op, 1, 0, 1234), XEN_ESRCH);
+    EXPECT_ERRNO(mmuext(MMUEXT_MARK_SUPER, mfn_of(DATA)), XEN_EOPNOTSUPP);
+    EXPECT_ERRNO(mmuext(MMUEXT_UNMARK_SUPER, mfn_of(DATA)), XEN_EOPNOTSUPP);
+    EXPECT_ERRNO(mmuext(14, 0), XEN_ENOSYS);
+}
+
+TEST(mmu_update_argument_refusals)
+{
+    struct mmu_update req = { .ptr = maddr_of(DATA) | 7, .val = 0 };
+    unsigned int done = 99;
+
+    EXPECT_ERRNO(HYPERVISOR_mmu_update(&req, 1, &done, DOMID_SELF), XEN_ENOSYS);
+    EXPECT_EQ(done, 0);
+    req.ptr = maddr_of(DATA) | MMU_NORMAL_PT_UPDATE;
+    EXPECT_ERRNO(HYPERVISOR_mmu_update(&req, 1, 0, 1234), XEN_ESRCH);
+    /* An m2p entry for a frame that is not ours. */
+    req.ptr = (uint64_t)foreign_frame() * PAGE_SIZE | MMU_MACHPHYS_UPDATE;
+    EXPECT_ERRNO(HYPERVISOR_mmu_update(&req, 1, 0, DOMID_SELF), XEN_EINVAL);
+    /* Nothing to do is success. */
+    EXPECT_OK(HYPERVISOR_mmu_update(&req, 0, &done, DOMID_SELF));
+    EXPECT_EQ(done, 0);
+}
+
+TEST(long_batches_complete)
+{
+    uint64_t maddr = 0;
+    unsigned int done = 0;
+
+    EXPECT_TRUE(l1_entry_of(WINDOW, 0, &maddr));
+    /* 512 PTE writes, alternating two frames: all done, in order. */
+    for (unsigned int i = 0; i < BATCH; i++) {
+        batch[i].ptr = maddr | MMU_NORMAL_PT_UPDATE;
+        batch[i].val = maddr_of(i % 2 ? WINDOW : DATA) | RW_FLAGS;
+    }
+    EXPECT_OK(HYPERVISOR_mmu_update(batch, BATCH, &done, DOMID_SELF));
+    EXPECT_EQ(done, BATCH);
+    EXPECT_OK(mmuext(MMUEXT_INVLPG_LOCAL, (unsigned long)WINDOW));
+    WINDOW[1] = 0x42;
+    EXPECT_EQ(WINDOW[1], 0x42);
+    /* A failure in the middle stops there and says how far it got. */
+    batch[300].val = (uint64_t)foreign_frame() * PAGE_SIZE | RW_FLAGS;
+    done = 0;
+    EXPECT_ERRNO(HYPERVISOR_mmu_update(batch, BATCH, &done, DOMID_SELF), XEN_EBUSY);
+    EXPECT_EQ(done, 300);
+    EXPECT_OK(make_writable(WINDOW));
+}
