@@ -36,6 +36,10 @@ STEPS = [
     ["xenstore-read", "/t//a"],
     ["xenstore-rm", "-t", "/t/a"],
     ["xenstore-ls", "-f", "/t"],
+    # A directory too big for one reply: the library falls back to DIRECTORY_PART.
+    ["xenstore-write"] + [x for i in range(200)
+                          for x in (f"/huge/a-rather-long-child-name-number-{i:04d}", str(i))],
+    ["xenstore-list", "/huge"],
 ]
 
 

@@ -57,6 +57,17 @@ def test_directory_part_walks_a_large_directory(stored):
         assert got == names
 
 
+def test_directory_too_big_for_one_message_is_e2big(stored):
+    with stored.client() as c:
+        tx = c.txn_start()
+        for i in range(200):
+            c.write(f"/huge/a-rather-long-child-name-number-{i:04d}", "", tx)
+        c.txn_end(tx)
+        with pytest.raises(XsError, match="E2BIG"):
+            c.directory("/huge")
+        assert c.request(DIRECTORY_PART, strings("/huge", "0")).count(b"\0") > 10
+
+
 def test_permissions_over_the_socket(stored):
     with stored.client() as c:
         c.write("/p", "x")

@@ -58,8 +58,15 @@ void store_destroy(struct store *s)
     free(s->domains);
 }
 
+static void reply_error(struct store *s, struct xs_conn *c, const struct xsd_sockmsg *hdr, int err);
+
 void reply(struct request *r, const void *data, uint32_t len)
 {
+    /* Peers reject longer messages outright; Xen answers E2BIG instead. */
+    if (len > XENSTORE_PAYLOAD_MAX) {
+        reply_error(r->s, r->c, r->hdr, E2BIG);
+        return;
+    }
     conn_send(r->c, r->hdr->type, r->hdr->req_id, r->hdr->tx_id, data, len);
 }
 
