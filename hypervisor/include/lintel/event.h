@@ -21,6 +21,10 @@ void send_guest_global_virq(struct domain *d, unsigned virq);
 /* Wakes a blocked vCPU (or interrupts the pCPU it runs on) so it sees its
  * pending upcall. */
 void vcpu_kick(struct vcpu *v);
+/* Port numbers the 2-level ABI can name (SCHEDOP_poll refuses others). */
+#define EVTCHN_ABI_MAX_PORTS 4096
+/* Whether port of d is pending (false for ports that do not exist). */
+bool evtchn_port_is_pending(struct domain *d, uint32_t port);
 /* Sets up / tears down a domain's event-channel state. */
 int evtchn_init_domain(struct domain *d);
 void evtchn_destroy_domain(struct domain *d);

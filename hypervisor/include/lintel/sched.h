@@ -26,6 +26,14 @@ void sched_raise_softirq(int cpu);
 /* Enters the scheduler loop on this pCPU for good (end of boot). */
 __noreturn void sched_start(void);
 
+/*
+ * Credit parameters of a domain (toolstack, sched_credit): weight 1..65535
+ * (default 256), cap in percent of one pCPU (0 = none). -EINVAL for values
+ * out of range, -ESRCH for a domain the scheduler does not know.
+ */
+int sched_set_credit(struct domain *d, unsigned weight, unsigned cap);
+int sched_get_credit(struct domain *d, unsigned *weight, unsigned *cap);
+
 /* Mechanism, from arch/x86_64/pv/: saves prev's state, loads next's (page
  * tables, GDT/LDT, segment bases, FPU lazily, kernel stack) and returns to
  * next's guest context. prev may be the idle vCPU. */

@@ -1,0 +1,369 @@
+/*
+ * The scheduler core on one pCPU: keeps the credit policy (credit.c) told
+ * about every vCPU's runnability, charges running time, keeps run states,
+ * and switches through pv_context_switch when the policy picks another
+ * vCPU. schedule() runs on every exit to a guest, so it returns at once
+ * unless a reschedule was asked for or the current vCPU may not go on.
+ *
+ * Locking: one lock with interrupts off, because wake-ups come from timer
+ * callbacks and event delivery at any point. pv_context_switch never
+ * returns, so the lock is dropped before it.
+ */
+#include "sched_private.h"
+
+#include <lintel/errno.h>
+#include <lintel/lib.h>
+#include <lintel/mm.h>
+#include <lintel/keyhandler.h>
+#include <lintel/printk.h>
+#include <lintel/pv_exec.h>
+#include <lintel/sched.h>
+#include <lintel/softirq.h>
+#include <lintel/spinlock.h>
+#include <lintel/time.h>
+#include <lintel/vcpu_time.h>
+#include <lintel/x86.h>
+#include <public/errno.h>
+
+/* Per-domain policy state, found by domain (struct domain has no slot for it). */
+struct sched_dom {
+    struct domain *domain;
+    struct credit_dom credit;
+    struct credit_vcpu *vcpus[DOMAIN_MAX_VCPUS];
+    struct sched_dom *next;
+};
+
+static spinlock_t sched_lock = SPINLOCK_INIT;
+static struct credit_sched policy;
+static bool policy_ready;
+static struct sched_dom *sched_doms;
+static volatile bool resched;
+static uint64_t running_since;
+static struct timer slice_timer;
+
+static void slice_end(void *unused)
+{
+    (void)unused;
+    resched = true;
+}
+
+static void runqueue_key(char key);
+
+static void policy_init_once(void)
+{
+    if (policy_ready)
+        return;
+    credit_sched_init(&policy, 1, (uint64_t)now_ns());
+    timer_init(&slice_timer, slice_end, NULL);
+    /* The core's idle loop may still hold 'r' for its "no scheduler" message. */
+    if (!keyhandler_register('r', runqueue_key, "dump run queues"))
+        keyhandler_register('u', runqueue_key, "dump run queues (credit scheduler)");
+    policy_ready = true;
+}
+
+static struct sched_dom *find_dom(const struct domain *d)
+{
+    for (struct sched_dom *sd = sched_doms; sd; sd = sd->next)
+        if (sd->domain == d)
+            return sd;
+    return NULL;
+}
+
+static struct sched_dom *get_dom(struct domain *d)
+{
+    struct sched_dom *sd = find_dom(d);
+
+    if (sd)
+        return sd;
+    sd = xzalloc(sizeof(*sd));
+    if (!sd)
+        return NULL;
+    sd->domain = d;
+    credit_dom_init(&sd->credit, sd->vcpus, DOMAIN_MAX_VCPUS);
+    credit_add_dom(&policy, &sd->credit);
+    sd->next = sched_doms;
+    sched_doms = sd;
+    return sd;
+}
+
+static void put_dom_if_empty(struct sched_dom *sd)
+{
+    for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++)
+        if (sd->vcpus[i])
+            return;
+    credit_remove_dom(&policy, &sd->credit);
+    for (struct sched_dom **pp = &sched_doms; *pp; pp = &(*pp)->next) {
+        if (*pp == sd) {
+            *pp = sd->next;
+            break;
+        }
+    }
+    xfree(sd);
+}
+
+static int state_off_cpu(const struct vcpu *v)
+{
+    if (v->blocked && v->online)
+        return RUNSTATE_blocked;
+    return vcpu_runnable(v) ? RUNSTATE_runnable : RUNSTATE_offline;
+}
+
+int sched_runstate_of(const struct vcpu *v)
+{
+    return v == current_vcpu() ? RUNSTATE_running : state_off_cpu(v);
+}
+
+/* Moves v's record to the state it is in now; mirrors it in struct vcpu. */
+static void runstate_update(struct vcpu *v, int state, uint64_t now)
+{
+    struct sched_vcpu *sv = sched_vcpu(v);
+
+    if (sv->runstate.state != state)
+        runstate_change(&sv->runstate, state, now);
+    v->runstate_entry_ns = sv->runstate.state_entry_time;
+    memcpy(v->runstate_time_ns, sv->runstate.time, sizeof(v->runstate_time_ns));
+}
+
+int sched_init_vcpu(struct vcpu *v)
+{
+    struct sched_vcpu *sv;
+    struct sched_dom *sd;
+    unsigned long flags;
+
+    if (v->id >= DOMAIN_MAX_VCPUS)
+        return -EINVAL;
+    sv = xzalloc(sizeof(*sv));
+    if (!sv)
+        return -ENOMEM;
+    flags = spin_lock_irqsave(&sched_lock);
+    policy_init_once();
+    sd = get_dom(v->domain);
+    if (!sd) {
+        spin_unlock_irqrestore(&sched_lock, flags);
+        xfree(sv);
+        return -ENOMEM;
+    }
+    sv->vcpu = v;
+    credit_vcpu_init(&sv->credit, &sd->credit, v);
+    sd->vcpus[v->id] = &sv->credit;
+    runstate_init(&sv->runstate, RUNSTATE_offline, (uint64_t)now_ns());
+    v->sched = sv;
+    spin_unlock_irqrestore(&sched_lock, flags);
+    vcpu_time_setup(sv);
+    return 0;
+}
+
+void sched_destroy_vcpu(struct vcpu *v)
+{
+    struct sched_vcpu *sv = sched_vcpu(v);
+    struct sched_dom *sd;
+    unsigned long flags;
+
+    if (!sv)
+        return;
+    vcpu_time_teardown(sv);
+    flags = spin_lock_irqsave(&sched_lock);
+    credit_sleep(&policy, &sv->credit);
+    sd = find_dom(v->domain);
+    if (sd) {
+        sd->vcpus[v->id] = NULL;
+        put_dom_if_empty(sd);
+    }
+    v->sched = NULL;
+    spin_unlock_irqrestore(&sched_lock, flags);
+    xfree(sv);
+}
+
+void sched_wake(struct vcpu *v)
+{
+    struct sched_vcpu *sv = sched_vcpu(v);
+    struct vcpu *cur = current_vcpu();
+    unsigned long flags;
+
+    if (!sv)
+        return;
+    flags = spin_lock_irqsave(&sched_lock);
+    if (vcpu_runnable(v) && v != cur && !sv->credit.runnable) {
+        runstate_update(v, RUNSTATE_runnable, (uint64_t)now_ns());
+        if (credit_wake(&policy, &sv->credit,
+                        is_idle_vcpu(cur) ? NULL : &sched_vcpu(cur)->credit))
+            resched = true;
+    }
+    if (is_idle_vcpu(cur))
+        resched = true;
+    spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void sched_sleep(struct vcpu *v)
+{
+    struct sched_vcpu *sv = sched_vcpu(v);
+    unsigned long flags;
+
+    if (!sv)
+        return;
+    flags = spin_lock_irqsave(&sched_lock);
+    if (v == current_vcpu()) {
+        /* schedule() charges it and takes it off the CPU on the way out. */
+        resched = true;
+    } else if (!vcpu_runnable(v)) {
+        credit_sleep(&policy, &sv->credit);
+        runstate_update(v, state_off_cpu(v), (uint64_t)now_ns());
+    }
+    spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void sched_yield(void)
+{
+    struct vcpu *cur = current_vcpu();
+
+    if (is_idle_vcpu(cur))
+        return;
+    sched_vcpu(cur)->credit.yielded = true;
+    resched = true;
+}
+
+void sched_raise_softirq(int cpu)
+{
+    (void)cpu;
+    resched = true;
+}
+
+/* Charges prev for its run and decides whether it stays in the policy's queue. */
+static struct credit_vcpu *account_prev(struct vcpu *prev, uint64_t now)
+{
+    struct sched_vcpu *sv;
+
+    if (is_idle_vcpu(prev) || !prev->sched)
+        return NULL;
+    sv = sched_vcpu(prev);
+    credit_burn(&sv->credit, now > running_since ? now - running_since : 0);
+    if (vcpu_runnable(prev))
+        return &sv->credit;
+    sv->credit.runnable = false;
+    return NULL;
+}
+
+/* The policy's choice, skipping any vCPU whose state changed behind its back. */
+static struct vcpu *pick_next(struct credit_vcpu *prev, uint64_t now, uint64_t *slice)
+{
+    struct credit_vcpu *c = credit_pick(&policy, 0, prev, now, slice);
+
+    while (c && !vcpu_runnable(c->owner)) {
+        c->runnable = false;
+        c = credit_pick(&policy, 0, NULL, now, slice);
+    }
+    return c ? c->owner : idle_vcpu();
+}
+
+void schedule(void)
+{
+    struct vcpu *prev = current_vcpu(), *next;
+    uint64_t now, slice;
+    unsigned long flags;
+
+    if (!resched && (is_idle_vcpu(prev) || vcpu_runnable(prev)))
+        return;
+    flags = spin_lock_irqsave(&sched_lock);
+    policy_init_once();
+    resched = false;
+    now = (uint64_t)now_ns();
+    next = pick_next(account_prev(prev, now), now, &slice);
+    timer_set(&slice_timer, (s_time_t)(now + slice));
+    running_since = now;
+    if (next == prev) {
+        spin_unlock_irqrestore(&sched_lock, flags);
+        return;
+    }
+    if (!is_idle_vcpu(prev)) {
+        sched_vcpu(prev)->credit.runnable = vcpu_runnable(prev);
+        runstate_update(prev, state_off_cpu(prev), now);
+    }
+    if (!is_idle_vcpu(next)) {
+        sched_vcpu(next)->credit.runnable = true;
+        runstate_update(next, RUNSTATE_running, now);
+    }
+    spin_unlock_irqrestore(&sched_lock, flags);
+    if (!is_idle_vcpu(prev))
+        vcpu_time_switch_out(prev);
+    if (!is_idle_vcpu(next))
+        vcpu_time_switch_in(next, now);
+    pv_context_switch(prev, next);
+}
+
+__noreturn void sched_start(void)
+{
+    for (;;) {
+        local_irq_enable();
+        softirq_run_pending();
+        resched = true;
+        schedule();
+        /* Checked with interrupts off so a wake-up cannot slip in before hlt. */
+        local_irq_disable();
+        if (!softirq_pending() && !resched)
+            safe_halt();
+        else
+            local_irq_enable();
+    }
+}
+
+void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out)
+{
+    struct sched_vcpu *sv = sched_vcpu(v);
+    unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+    runstate_snapshot(&sv->runstate, (uint64_t)now_ns(), out);
+    spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+int sched_set_credit(struct domain *d, unsigned weight, unsigned cap)
+{
+    unsigned long flags = spin_lock_irqsave(&sched_lock);
+    struct sched_dom *sd = find_dom(d);
+    int rc = sd ? credit_set_params(&policy, &sd->credit, weight, cap) : -XEN_ESRCH;
+
+    spin_unlock_irqrestore(&sched_lock, flags);
+    return rc;
+}
+
+int sched_get_credit(struct domain *d, unsigned *weight, unsigned *cap)
+{
+    unsigned long flags = spin_lock_irqsave(&sched_lock);
+    struct sched_dom *sd = find_dom(d);
+
+    if (sd) {
+        *weight = sd->credit.weight;
+        *cap = sd->credit.cap;
+    }
+    spin_unlock_irqrestore(&sched_lock, flags);
+    return sd ? 0 : -XEN_ESRCH;
+}
+
+static const char *const prio_names[] = { "over", "under", "boost" };
+
+static void runqueue_key(char key)
+{
+    struct vcpu *cur = current_vcpu();
+
+    (void)key;
+    printk("Scheduler: credit, 1 pCPU; CPU0 runs %s\n",
+           is_idle_vcpu(cur) ? "the idle vCPU" : cur->domain->name);
+    for (struct sched_dom *sd = sched_doms; sd; sd = sd->next) {
+        printk("  %s: weight %u cap %u\n", sd->domain->name, sd->credit.weight,
+               sd->credit.cap);
+        for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++) {
+            struct credit_vcpu *c = sd->vcpus[i];
+            struct sched_vcpu *sv;
+
+            if (!c)
+                continue;
+            sv = sched_vcpu(c->owner);
+            printk("    vcpu %u: credit %ld ns, %s%s%s, running %lu ms, runnable %lu ms, "
+                   "blocked %lu ms\n", i, (long)c->credit, prio_names[c->prio],
+                   c->queued ? ", queued" : "", credit_is_parked(c) ? ", parked" : "",
+                   (unsigned long)(sv->runstate.time[RUNSTATE_running] / 1000000),
+                   (unsigned long)(sv->runstate.time[RUNSTATE_runnable] / 1000000),
+                   (unsigned long)(sv->runstate.time[RUNSTATE_blocked] / 1000000));
+        }
+    }
+}
+
