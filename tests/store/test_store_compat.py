@@ -36,16 +36,20 @@ STEPS = [
     ["xenstore-read", "/t//a"],
     ["xenstore-rm", "-t", "/t/a"],
     ["xenstore-ls", "-f", "/t"],
-    # A directory too big for one reply: the library falls back to DIRECTORY_PART.
+]
+
+# A directory too big for one reply: libxenstore falls back to DIRECTORY_PART.
+# Compared with the C xenstored only: oxenstored 4.17 fails this listing.
+BIG_DIRECTORY_STEPS = [
     ["xenstore-write"] + [x for i in range(200)
                           for x in (f"/huge/a-rather-long-child-name-number-{i:04d}", str(i))],
     ["xenstore-list", "/huge"],
 ]
 
 
-def run_steps(env):
+def run_steps(env, steps=STEPS):
     out = []
-    for cmd in STEPS:
+    for cmd in steps:
         p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=10)
         out.append((cmd, p.returncode, p.stdout, p.stderr))
     return out
@@ -72,7 +76,12 @@ def reference(request, tmp_path):
 
 
 def test_xenstore_utils_same_results(stored, reference):
-    ours, theirs = run_steps(stored.env), run_steps(reference.env)
+    big = reference.kind == "xenstored"
+    steps = STEPS + (BIG_DIRECTORY_STEPS if big else [])
+    ours, theirs = run_steps(stored.env, steps), run_steps(reference.env, steps)
+    if big:
+        assert ours[-1][1:3] == (0, "".join(f"a-rather-long-child-name-number-{i:04d}\n"
+                                            for i in range(200)))
     for mine, ref in zip(ours, theirs):
         assert mine == ref, f"{reference.kind} differs"
     assert reference.alive()
