@@ -6,7 +6,6 @@
 #include "commands.h"
 
 #define NEEDS_BUILDER  "needs the PV domain builder, which is not written yet"
-#define NEEDS_STORE    "needs the store client, which is not written yet"
 #define NEEDS_CONSOLED "needs lintel-consoled, which is not written yet"
 
 static const struct command commands[] = {
@@ -23,26 +22,27 @@ static const struct command commands[] = {
     { "pause", cmd_pause, "DOMAIN", "pause a domain's vCPUs", NULL },
     { "unpause", cmd_unpause, "DOMAIN", "let a paused domain run again", NULL },
     { "destroy", cmd_destroy, "DOMAIN", "stop a domain at once and free its resources", NULL },
-    { "shutdown", NULL, "[-w] DOMAIN", "ask a domain to shut down (-w: wait for it)",
-      NEEDS_STORE },
-    { "reboot", NULL, "DOMAIN", "ask a domain to reboot", NEEDS_STORE },
+    { "shutdown", cmd_shutdown, "[-w] DOMAIN", "ask a domain to shut down (-w: wait for it)",
+      NULL },
+    { "reboot", cmd_reboot, "DOMAIN", "ask a domain to reboot", NULL },
     { "console", NULL, "DOMAIN", "attach to a domain's console (Ctrl-] detaches)",
       NEEDS_CONSOLED },
-    { "mem-set", NULL, "DOMAIN MEMORY", "set a domain's memory target (MiB, or k/m/g/t)",
-      NEEDS_STORE },
+    { "mem-set", cmd_mem_set, "DOMAIN MEMORY", "set a domain's memory target (MiB, or k/m/g/t)",
+      NULL },
     { "mem-max", cmd_mem_max, "DOMAIN MEMORY", "set a domain's memory limit (MiB, or k/m/g/t)", NULL },
-    { "vcpu-set", NULL, "DOMAIN COUNT", "set how many vCPUs a domain has online",
-      NEEDS_STORE },
+    { "vcpu-set", cmd_vcpu_set, "DOMAIN COUNT", "set how many vCPUs a domain has online",
+      NULL },
     { "vcpu-list", cmd_vcpu_list, "[DOMAIN...]", "list vCPUs with state, time and affinity",
       NULL },
     { "vcpu-pin", cmd_vcpu_pin, "DOMAIN VCPU|all CPUS", "set which pCPUs a vCPU may run on",
       NULL },
     { "sched-credit", cmd_sched_credit, "[-d DOMAIN [-w WEIGHT] [-c CAP]]",
       "show or set credit scheduler weight and cap", NULL },
-    { "uptime", NULL, "[DOMAIN...]", "show how long domains have run", NEEDS_STORE },
-    { "domid", NULL, "NAME", "print a domain's id", NEEDS_STORE },
-    { "domname", NULL, "DOMID", "print a domain's name", NEEDS_STORE },
-    { "rename", NULL, "DOMAIN NEW-NAME", "rename a domain", NEEDS_STORE },
+    { "uptime", NULL, "[DOMAIN...]", "show how long domains have run",
+      NEEDS_BUILDER " (it records start times)" },
+    { "domid", cmd_domid, "NAME", "print a domain's id", NULL },
+    { "domname", cmd_domname, "DOMID", "print a domain's name", NULL },
+    { "rename", cmd_rename, "DOMAIN NEW-NAME", "rename a domain", NULL },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -17,5 +17,12 @@ int cmd_kernel_info(const struct command *cmd, int argc, char **argv);
 int cmd_vcpu_list(const struct command *cmd, int argc, char **argv);
 int cmd_vcpu_pin(const struct command *cmd, int argc, char **argv);
 int cmd_sched_credit(const struct command *cmd, int argc, char **argv);
+int cmd_domid(const struct command *cmd, int argc, char **argv);
+int cmd_domname(const struct command *cmd, int argc, char **argv);
+int cmd_rename(const struct command *cmd, int argc, char **argv);
+int cmd_mem_set(const struct command *cmd, int argc, char **argv);
+int cmd_vcpu_set(const struct command *cmd, int argc, char **argv);
+int cmd_shutdown(const struct command *cmd, int argc, char **argv);
+int cmd_reboot(const struct command *cmd, int argc, char **argv);
 
 #endif

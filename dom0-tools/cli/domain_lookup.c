@@ -4,12 +4,53 @@
 #include <string.h>
 
 #include "cli_args.h"
+#include "domain_store.h"
 
 #define DOM0_NAME "Domain-0"
+#define NAME_CACHE 256
+
+/* Names looked up during this command, so a listing reads each once. */
+static struct {
+    uint32_t domid;
+    char *name;
+} name_cache[NAME_CACHE];
+static size_t names_cached;
 
 const char *domain_name_of(uint32_t domid)
 {
-    return domid == 0 ? DOM0_NAME : NULL;
+    char *name;
+
+    for (size_t i = 0; i < names_cached; i++)
+        if (name_cache[i].domid == domid)
+            return name_cache[i].name;
+    name = store_domain_name(store_handle(), domid);
+    /* dom0's name is fixed even where nothing recorded it in the store. */
+    if (!name && domid == 0)
+        name = strdup(DOM0_NAME);
+    if (names_cached < NAME_CACHE) {
+        name_cache[names_cached].domid = domid;
+        name_cache[names_cached++].name = name;
+    }
+    return name;
+}
+
+static int lookup_by_name(const struct command *cmd, const char *name, uint32_t *domid)
+{
+    int rc = store_domain_by_name(store_handle(), name, domid);
+
+    if (rc == 0)
+        return EXIT_OK;
+    if (strcmp(name, DOM0_NAME) == 0) {
+        *domid = 0;
+        return EXIT_OK;
+    }
+    if (rc == -EEXIST)
+        return command_fail(cmd, "more than one domain is named \"%s\"; give the "
+                            "domain id", name);
+    if (!store_handle())
+        return command_fail(cmd, "cannot find domain \"%s\": the store is not "
+                            "running, so names are unknown; give the domain id", name);
+    return command_fail(cmd, "no domain named \"%s\"", name);
 }
 
 int hypervisor_open(const struct command *cmd, struct xenctl *ctl)
@@ -47,11 +88,10 @@ int domain_lookup(const struct command *cmd, struct xenctl *ctl, const char *arg
     if (cli_parse_domain_ref(arg, &ref, why, sizeof(why)) < 0)
         return command_usage_error(cmd, "%s", why);
     if (!ref.is_id) {
-        if (strcmp(ref.name, DOM0_NAME) != 0)
-            return command_fail(cmd, "cannot find domain \"%s\": names other than "
-                                DOM0_NAME " need the store client, which is not "
-                                "written yet; give the domain id", ref.name);
-        ref.domid = 0;
+        int found = lookup_by_name(cmd, ref.name, &ref.domid);
+
+        if (found != EXIT_OK)
+            return found;
     }
     rc = xenctl_domain_getinfo(ctl, ref.domid, &info);
     if (rc == -ESRCH)

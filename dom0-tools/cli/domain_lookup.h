@@ -1,7 +1,7 @@
 /*
  * From what the operator typed (a domain id or a name) to a live domain.
- * Names live in the store; until the store client exists only dom0's
- * fixed name "Domain-0" is known, and other domains must be given by id.
+ * Names live in the store (/local/domain/N/name); dom0 is "Domain-0" even
+ * when the store has no record of it.
  */
 #ifndef LINTEL_DOMAIN_LOOKUP_H
 #define LINTEL_DOMAIN_LOOKUP_H

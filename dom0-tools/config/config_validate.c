@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,33 +38,48 @@ static int fail(struct validation *v, enum config_field field,
     return -1;
 }
 
-static int check_name(struct validation *v)
+int config_check_name(const char *name, char *why, size_t why_len)
 {
-    const char *name = v->cfg->name;
     bool all_digits = true;
 
-    if (!v->cfg->field_set[FIELD_NAME] || !name)
-        return fail(v, FIELD_NAME, "name: missing (required)");
-    if (!*name || strlen(name) > DOMAIN_NAME_MAX)
-        return fail(v, FIELD_NAME, "name: \"%s\" must be 1 to %d characters",
-                    name, DOMAIN_NAME_MAX);
+    if (!*name || strlen(name) > DOMAIN_NAME_MAX) {
+        snprintf(why, why_len, "\"%s\" must be 1 to %d characters", name,
+                 DOMAIN_NAME_MAX);
+        return -1;
+    }
     for (const char *p = name; *p; p++) {
-        if (!isalnum((unsigned char)*p) && !strchr("_-.", *p))
-            return fail(v, FIELD_NAME,
-                        "name: invalid name \"%s\": only letters, digits, "
-                        "'_', '-' and '.' are allowed", name);
+        if (!isalnum((unsigned char)*p) && !strchr("_-.", *p)) {
+            snprintf(why, why_len, "invalid name \"%s\": only letters, digits, "
+                     "'_', '-' and '.' are allowed", name);
+            return -1;
+        }
         all_digits = all_digits && isdigit((unsigned char)*p);
     }
-    if (name[0] == '-' || name[0] == '.')
-        return fail(v, FIELD_NAME, "name: \"%s\" must not start with '%c'",
-                    name, name[0]);
+    if (name[0] == '-' || name[0] == '.') {
+        snprintf(why, why_len, "\"%s\" must not start with '%c'", name, name[0]);
+        return -1;
+    }
     /* Commands take a name or a domid, so a numeric name would be ambiguous. */
-    if (all_digits)
-        return fail(v, FIELD_NAME,
-                    "name: \"%s\" is all digits, which reads as a domain id",
-                    name);
-    if (strcmp(name, "Domain-0") == 0)
-        return fail(v, FIELD_NAME, "name: \"Domain-0\" is reserved for dom0");
+    if (all_digits) {
+        snprintf(why, why_len, "\"%s\" is all digits, which reads as a domain id",
+                 name);
+        return -1;
+    }
+    if (strcmp(name, "Domain-0") == 0) {
+        snprintf(why, why_len, "\"Domain-0\" is reserved for dom0");
+        return -1;
+    }
+    return 0;
+}
+
+static int check_name(struct validation *v)
+{
+    char why[CONFIG_ERROR_MAX / 2];
+
+    if (!v->cfg->field_set[FIELD_NAME] || !v->cfg->name)
+        return fail(v, FIELD_NAME, "name: missing (required)");
+    if (config_check_name(v->cfg->name, why, sizeof(why)) < 0)
+        return fail(v, FIELD_NAME, "name: %s", why);
     return 0;
 }
 

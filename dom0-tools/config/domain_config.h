@@ -123,6 +123,9 @@ const char *domain_action_choices(void);
 
 void domain_config_print(FILE *out, const struct domain_config *cfg);
 
+/* A domain name's rules (charset, length, not numeric, not Domain-0). */
+int config_check_name(const char *name, char *why, size_t why_len);
+
 /* Checks ranges and cross-field rules; the first problem found is reported. */
 int config_validate(const struct domain_config *cfg, struct config_error *err);
 

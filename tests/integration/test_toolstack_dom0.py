@@ -6,6 +6,19 @@ a fact dom0's kernel exposes on its own: the balloon driver's view of dom0's
 memory, the online CPUs, and /sys/hypervisor.
 """
 import json
+import time
+
+BALLOON = "/sys/devices/system/xen_memory/xen_memory0"
+
+
+def wait_for(machine, command, expected, timeout=30):
+    """Polls COMMAND in dom0 until it prints EXPECTED; returns the last output."""
+    deadline = time.monotonic() + timeout
+    while True:
+        out = machine.check(command).strip()
+        if out == expected or time.monotonic() > deadline:
+            return out
+        time.sleep(1)
 
 
 def dom0_fact(dom0, command):
@@ -92,3 +105,39 @@ def test_domain_errors_are_named(booted_dom0):
     assert status == 2 and 'invalid memory size "12q"' in out
     out, status = booted_dom0.run("lintel create /nonexistent.cfg")
     assert status == 1 and "not available yet" in out
+    out, status = booted_dom0.run("lintel pause nosuchname")
+    assert status == 1 and 'no domain named "nosuchname"' in out
+
+
+def test_mem_set_drives_dom0s_balloon(booted_dom0):
+    """The target goes through the store to dom0's balloon driver, which hands
+    the pages back to the hypervisor: sysfs, and `lintel list`, follow."""
+    start_kb = int(dom0_fact(booted_dom0, f"cat {BALLOON}/info/current_kb"))
+    target_kb = start_kb - 64 * 1024
+    booted_dom0.check(f"lintel mem-set Domain-0 {target_kb // 1024}")
+    try:
+        assert wait_for(booted_dom0, f"cat {BALLOON}/target_kb", str(target_kb)) == str(target_kb)
+        assert wait_for(booted_dom0, f"cat {BALLOON}/info/current_kb",
+                        str(target_kb)) == str(target_kb)
+        dom0 = [d for d in lintel_json_list(booted_dom0) if d["domid"] == 0][0]
+        assert dom0["memory_kib"] == target_kb
+    finally:
+        booted_dom0.check(f"lintel mem-set 0 {start_kb // 1024}")
+    assert wait_for(booted_dom0, f"cat {BALLOON}/info/current_kb", str(start_kb)) == str(start_kb)
+
+
+def test_mem_set_refuses_more_than_the_maximum(booted_dom0):
+    max_kib = [d for d in lintel_json_list(booted_dom0) if d["domid"] == 0][0]["max_memory_kib"]
+    out, status = booted_dom0.run(f"lintel mem-set 0 {max_kib // 1024 + 1}")
+    assert status == 1
+    assert f"above domain 0's maximum of {max_kib // 1024} MiB" in out
+    out, status = booted_dom0.run("lintel mem-set 0 8")
+    assert status == 2 and "out of range 16 MiB" in out
+
+
+def test_dom0_lifecycle_requests_are_refused(booted_dom0):
+    out, status = booted_dom0.run("lintel shutdown 0")
+    assert status == 1 and "refusing to shut down dom0" in out
+    out, status = booted_dom0.run("lintel rename Domain-0 other")
+    assert status == 1 and "dom0's name is fixed" in out
+    assert booted_dom0.check("lintel domname 0").strip() == "Domain-0"

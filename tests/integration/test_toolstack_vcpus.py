@@ -5,6 +5,8 @@ must move it there (the hypervisor reports where each vCPU is), and credit
 weight/cap must read back as set. Bad values are refused before the
 hypervisor sees them. Lintel is an expected failure until dom0 boots there.
 """
+import time
+
 import pytest
 
 from harness.marks import hypervisors
@@ -77,3 +79,30 @@ def test_credit_weight_and_cap_round_trip(credit_host):
     assert status == 2 and "at most 200% for 2 vCPUs" in out
     out, status = credit_host.run("lintel sched-credit -d 0 -w 0")
     assert status == 2 and 'invalid weight "0"' in out
+
+
+def wait_cpus(machine, mask, expected, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        now = machine.check(f"cat /sys/devices/system/cpu/{mask}").strip()
+        if now == expected or time.monotonic() > deadline:
+            return now
+        time.sleep(1)
+
+
+def test_vcpu_set_takes_dom0_vcpus_offline_and_back(credit_host):
+    """cpu/N/availability goes through the store to dom0's hotplug watcher,
+    which unplugs the vCPU, or makes it present again; bringing a present
+    CPU online is then userspace's job (udev elsewhere), done by hand here."""
+    credit_host.check("lintel vcpu-set Domain-0 1")
+    try:
+        assert wait_cpus(credit_host, "online", "0") == "0"
+        assert wait_cpus(credit_host, "present", "0") == "0"
+        assert vcpu_rows(credit_host, "0")[(0, 1)]["cpu"] == "-"
+    finally:
+        credit_host.check("lintel vcpu-set 0 2")
+    assert wait_cpus(credit_host, "present", "0-1") == "0-1"
+    credit_host.check("echo 1 > /sys/devices/system/cpu/cpu1/online")
+    assert wait_cpus(credit_host, "online", "0-1") == "0-1"
+    out, status = credit_host.run("lintel vcpu-set 0 3")
+    assert status == 2 and 'invalid vCPU count "3": out of range 1 to 2' in out
