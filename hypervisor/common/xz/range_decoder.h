@@ -15,6 +15,9 @@
 #define RC_TOP         (1u << 24)
 #define RC_INIT_BYTES  5
 
+/* Forced: the LZMA loop must see through these to keep its state in registers. */
+#define RC_HOT static inline __attribute__((always_inline))
+
 struct range_decoder {
     uint32_t range;
     uint32_t code;
@@ -28,7 +31,7 @@ struct range_decoder {
 };
 
 /* The caller guarantees at least RC_INIT_BYTES bytes; byte 0 must be 0. */
-static inline bool rc_init(struct range_decoder *rc, const uint8_t *in, size_t size)
+RC_HOT bool rc_init(struct range_decoder *rc, const uint8_t *in, size_t size)
 {
     rc->range = 0xffffffffu;
     rc->code = (uint32_t)in[1] << 24 | (uint32_t)in[2] << 16 |
@@ -44,7 +47,7 @@ static inline bool rc_init(struct range_decoder *rc, const uint8_t *in, size_t s
  * step with the encoder's writes, so a finished chunk has consumed exactly
  * its compressed size.
  */
-static inline void rc_normalize(struct range_decoder *rc)
+RC_HOT void rc_normalize(struct range_decoder *rc)
 {
     if (rc->range < RC_TOP) {
         rc->range <<= 8;
@@ -56,7 +59,7 @@ static inline void rc_normalize(struct range_decoder *rc)
     }
 }
 
-static inline unsigned rc_bit(struct range_decoder *rc, uint16_t *prob)
+RC_HOT unsigned rc_bit(struct range_decoder *rc, uint16_t *prob)
 {
     uint32_t bound = (rc->range >> RC_PROB_BITS) * *prob;
     unsigned bit;
@@ -76,7 +79,7 @@ static inline unsigned rc_bit(struct range_decoder *rc, uint16_t *prob)
 }
 
 /* Most significant bit first; returns the symbol without its leading 1. */
-static inline unsigned rc_tree(struct range_decoder *rc, uint16_t *probs,
+RC_HOT unsigned rc_tree(struct range_decoder *rc, uint16_t *probs,
                                unsigned bits)
 {
     unsigned sym = 1;
@@ -87,7 +90,7 @@ static inline unsigned rc_tree(struct range_decoder *rc, uint16_t *probs,
 }
 
 /* Least significant bit first (distance low bits use this order). */
-static inline unsigned rc_tree_reverse(struct range_decoder *rc, uint16_t *probs,
+RC_HOT unsigned rc_tree_reverse(struct range_decoder *rc, uint16_t *probs,
                                        unsigned bits)
 {
     unsigned node = 1, value = 0;
@@ -102,7 +105,7 @@ static inline unsigned rc_tree_reverse(struct range_decoder *rc, uint16_t *probs
 }
 
 /* Bits with a fixed probability of one half: no model to update. */
-static inline uint32_t rc_direct(struct range_decoder *rc, unsigned bits)
+RC_HOT uint32_t rc_direct(struct range_decoder *rc, unsigned bits)
 {
     uint32_t value = 0;
 
@@ -119,7 +122,7 @@ static inline uint32_t rc_direct(struct range_decoder *rc, unsigned bits)
     return value;
 }
 
-static inline bool rc_finished(const struct range_decoder *rc)
+RC_HOT bool rc_finished(const struct range_decoder *rc)
 {
     return rc->code == 0 && rc->in == rc->end && !rc->overrun;
 }
