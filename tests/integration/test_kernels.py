@@ -25,11 +25,6 @@ CHECK_KERNELS = ["hello", "hypercalls", "traps", "evtchn", "mm", "gnttab", "boot
 LINTEL_PASSES = {"traps", "mm", "hello", "hypercalls", "evtchn", "bootcalls"}
 
 
-def hypervisors_for(kernel):
-    marks = () if kernel in LINTEL_PASSES else lintel_xfail(LINTEL_CANNOT_RUN_PV)
-    return ["xen", pytest.param("lintel", marks=marks)]
-
-
 def kernel_cases():
     cases = []
     for kernel in CHECK_KERNELS:

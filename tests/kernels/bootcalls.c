@@ -48,12 +48,18 @@ TEST(runstate_area)
 
     area.state = -1;
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &reg));
-    /* Sleep briefly so the vcpu is switched out and back in. */
+    /*
+     * Sleep so the vcpu is switched out and back in. On a slow machine the
+     * deadline may pass before the hypervisor gets to block us, so retry
+     * until a blocked spell shows up.
+     */
     EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc));
     port = alloc.port;
     set_xen_guest_handle(poll.ports, &port);
-    poll.timeout = system_time_ns() + 2000000;
-    EXPECT_OK(HYPERVISOR_sched_op(SCHEDOP_poll, &poll));
+    for (int attempt = 0; attempt < 50 && area.time[RUNSTATE_blocked] == 0; attempt++) {
+        poll.timeout = system_time_ns() + 10000000;
+        HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+    }
     /* The area follows the vcpu's state changes. */
     EXPECT_EQ(area.state, RUNSTATE_running);
     EXPECT_TRUE(area.time[RUNSTATE_running] > 0);
