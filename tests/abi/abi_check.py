@@ -125,6 +125,11 @@ def is_record_type(qual):
     return qual.startswith(("struct ", "union "))
 
 
+INTEGER_TYPE = re.compile(
+    r"^(const |volatile )*(signed |unsigned )?(char|short|int|long|long long|"
+    r"short int|long int|long long int|unsigned|signed)$")
+
+
 def walk_fields(record, prefix, out):
     """Field paths of a record, descending into inline nested records."""
     inline = []
@@ -138,9 +143,10 @@ def walk_fields(record, prefix, out):
             continue
         name = node.get("name")
         qual = node["type"]["qualType"]
+        canonical = node["type"].get("desugaredQualType", qual)
         path = prefix + [name] if name else prefix
         if name:
-            out.append((".".join(path), qual))
+            out.append((".".join(path), qual, canonical))
         element = re.sub(r"(\[\d*\])+$", "", qual)
         if not is_record_type(element):
             continue
@@ -204,11 +210,15 @@ def type_checks(ast, skip_typedefs):
         checks.append(("sizeof(%s)" % spelling, "sizeof(%s)" % spelling))
         fields = []
         walk_fields(rec, [], fields)
-        for path, qual in fields:
+        for path, qual, canonical in fields:
             checks.append(("offsetof(%s, %s)" % (spelling, path),
                            "__builtin_offsetof(%s, %s)" % (spelling, path)))
             if qual.endswith("[]"):
                 continue  # a flexible array has no size of its own
+            if INTEGER_TYPE.match(canonical):
+                # Same size is not enough: a signed field reads differently.
+                checks.append(("signed(%s.%s)" % (spelling, path),
+                               "((__typeof__(((%s *)0)->%s))-1 < 0)" % (spelling, path)))
             checks.append(("sizeof(%s.%s)" % (spelling, path),
                            "sizeof(((%s *)0)->%s)" % (spelling, path)))
 
