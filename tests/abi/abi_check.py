@@ -243,6 +243,9 @@ def type_checks(ast, skip_typedefs):
         if name.startswith("lintel_guest_handle_"):
             continue
         checks.append(("sizeof(%s)" % name, "sizeof(%s)" % name))
+        canonical = node["type"].get("desugaredQualType", node["type"]["qualType"])
+        if INTEGER_TYPE.match(canonical):
+            checks.append(("signed(%s)" % name, "((%s)-1 < 0)" % name))
         tag = owned_tag_id(node)
         rec = records.get(tag)
         if rec is not None and not rec.get("name"):
