@@ -192,18 +192,36 @@ void vcpu_time_switch_in(struct vcpu *v, uint64_t now)
 
 /* ---- hypercalls ---- */
 
+/*
+ * A deadline already passed fires now, before the hypercall returns, so
+ * the upcall is on its way back to the guest (as on Xen, whose timer
+ * softirq runs on that path); arming the timer would leave it to whenever
+ * the next interrupt comes.
+ */
+static void arm_singleshot(struct vcpu *v, uint64_t deadline)
+{
+    struct sched_vcpu *sv = sched_vcpu(v);
+
+    if (deadline <= (uint64_t)now_ns()) {
+        timer_stop(&sv->singleshot);
+        send_guest_vcpu_virq(v, VIRQ_TIMER);
+        return;
+    }
+    timer_set(&sv->singleshot, (s_time_t)deadline);
+}
+
 HYPERCALL_HANDLER(do_set_timer_op)
 {
-    struct sched_vcpu *sv = sched_vcpu(current_vcpu());
+    struct vcpu *v = current_vcpu();
     uint64_t now = (uint64_t)now_ns();
 
     (void)a2, (void)a3, (void)a4, (void)a5;
     if (a1 == 0)
-        timer_stop(&sv->singleshot);
+        timer_stop(&sched_vcpu(v)->singleshot);
     else if (a1 > now && a1 - now > FAR_FUTURE_NS)
-        timer_set(&sv->singleshot, (s_time_t)(now + FAR_FUTURE_RETRY_NS));
+        arm_singleshot(v, now + FAR_FUTURE_RETRY_NS);
     else
-        timer_set(&sv->singleshot, (s_time_t)a1);
+        arm_singleshot(v, a1);
     return 0;
 }
 
@@ -232,7 +250,7 @@ static long set_singleshot(struct vcpu *v, uint64_t arg)
     if (copy_from_guest(&t, arg, sizeof(t)))
         return -EFAULT;
     /* VCPU_SSHOTTMR_future is ignored, as by Xen 4.17: Linux misused it. */
-    timer_set(&sched_vcpu(v)->singleshot, (s_time_t)t.timeout_abs_ns);
+    arm_singleshot(v, t.timeout_abs_ns);
     return 0;
 }
 
