@@ -119,7 +119,8 @@ static void forget_domain_nodes(struct request *r, uint32_t domid)
     struct path_list l = { NULL, 0, 0, domid };
 
     nodemap_each(&r->s->tree.map, collect_owned, &l);
-    qsort(l.v, l.n, sizeof(*l.v), shorter_first);
+    if (l.n)
+        qsort(l.v, l.n, sizeof(*l.v), shorter_first);
     for (unsigned i = 0; i < l.n; i++) {
         const struct node *cur = view_get(&r->view, l.v[i]);
 
