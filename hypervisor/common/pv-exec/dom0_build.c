@@ -73,6 +73,15 @@ static uint64_t choose_nr_pages(void)
     return pages;
 }
 
+/* dom0_max_vcpus=<n> or <min>-<max>; one when not given. */
+static unsigned dom0_vcpus(void)
+{
+    unsigned n = boot_options.dom0_max_vcpus_max ? boot_options.dom0_max_vcpus_max
+                                                 : boot_options.dom0_max_vcpus_min;
+
+    return MIN(MAX(n, 1u), (unsigned)DOMAIN_MAX_VCPUS);
+}
+
 static int allocate_memory(struct dom0_build *b)
 {
     struct domain *d = b->d;
@@ -232,9 +241,9 @@ static int build(struct dom0_build *b, const struct boot_info *bi, char *err,
         return rc;
     print_layout(b);
 
-    b->d = domain_create(0, true, 1);
-    if (!b->d) {
-        lintel_strlcpy(err, "cannot create domain 0", err_len);
+    b->d = domain_create(0, true, dom0_vcpus());
+    if (!b->d || domain_create_vcpus(b->d, b->d->max_vcpus)) {
+        lintel_strlcpy(err, "cannot create domain 0 and its vCPUs", err_len);
         return -ENOMEM;
     }
     lintel_strlcpy(b->d->name, "dom0", sizeof(b->d->name));
@@ -265,6 +274,7 @@ static int build(struct dom0_build *b, const struct boot_info *bi, char *err,
     }
     pv_vcpu_set_entry(v, b->notes.entry, b->layout.stack_start + PAGE_SIZE,
                       b->layout.start_info);
+    v->pv.initialised = true;
     return 0;
 }
 

@@ -55,13 +55,49 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 
 static long vcpu_up(struct vcpu *v)
 {
-    if (!v->pv.kernel_root)
-        return -EINVAL;     /* never initialised */
+    if (!v->pv.initialised)
+        return -EINVAL;
     if (!v->online) {
         v->online = true;
-        sched_wake(v);
+        if (vcpu_runnable(v))
+            sched_wake(v);
     }
     return 0;
+}
+
+/* The last online vCPU of a domain cannot be taken down. */
+static long vcpu_down(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    bool other_online = false;
+
+    for (unsigned i = 0; i < d->max_vcpus; i++)
+        if (d->vcpus[i] && d->vcpus[i] != v && d->vcpus[i]->online)
+            other_online = true;
+    if (!other_online)
+        return -EINVAL;
+    if (v->online) {
+        v->online = false;
+        sched_sleep(v);
+    }
+    return 0;
+}
+
+static long vcpu_initialise(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_guest_context *c = xmalloc(sizeof(*c));
+    long rc;
+
+    if (!c)
+        return -ENOMEM;
+    if (copy_from_guest(c, arg, sizeof(*c)))
+        rc = -EFAULT;
+    else if (v->pv.initialised)
+        rc = -EEXIST;
+    else
+        rc = pv_vcpu_load_context(v, c);
+    xfree(c);
+    return rc;
 }
 
 HYPERCALL_HANDLER(do_vcpu_op)
@@ -79,12 +115,9 @@ HYPERCALL_HANDLER(do_vcpu_op)
     case VCPUOP_up:
         return vcpu_up(v);
     case VCPUOP_down:
-        v->online = false;
-        sched_sleep(v);
-        return 0;
+        return vcpu_down(v);
     case VCPUOP_initialise:
-        /* Only for a vCPU that never ran: the context of a live one stays. */
-        return v->online || v->pv.kernel_root ? -EEXIST : -ENOSYS;
+        return vcpu_initialise(v, a3);
     case VCPUOP_register_vcpu_info:
         return register_vcpu_info(v, a3);
     case VCPUOP_get_physid:

@@ -31,6 +31,13 @@ void pv_vcpu_destroy(struct vcpu *v);
 /* Prepares v to start at rip with rsi = start_info, in kernel mode. */
 void pv_vcpu_set_entry(struct vcpu *v, uint64_t rip, uint64_t rsp, uint64_t rsi);
 void pv_vcpu_print_state(struct vcpu *v);
+/*
+ * Gives a vCPU that never ran its first context (VCPUOP_initialise, the
+ * toolstack's setvcpucontext): 0, or -EINVAL for an unusable context
+ * (bad addresses, a page-table root the memory manager refuses).
+ */
+struct vcpu_guest_context;
+int pv_vcpu_load_context(struct vcpu *v, const struct vcpu_guest_context *c);
 uint64_t pv_vcpu_guest_rip(const struct vcpu *v);
 /* The guest registers of v: the live frame if v runs, else its saved copy. */
 struct cpu_regs *pv_guest_regs(struct vcpu *v);
@@ -55,6 +62,8 @@ void pv_handle_soft_vector(struct cpu_regs *regs);
 bool pv_inject_syscall(struct cpu_regs *regs, struct vcpu *v);
 /* Bounces to the event callback if an upcall is pending and unmasked. */
 void pv_deliver_event(struct cpu_regs *regs, struct vcpu *v);
+/* set_gdt for any vCPU of the caller: frames become descriptor tables. */
+int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, unsigned entries);
 /* Loads v's guest GDT entries and LDT (set_gdt, SET_LDT). */
 void pv_load_descriptor_tables(struct vcpu *v);
 

@@ -22,6 +22,7 @@ struct pv_vcpu {
     /* Saved guest registers while descheduled (layout of struct cpu_regs). */
     uint64_t saved_regs[22];
 
+    bool initialised;               /* has a context (builder, VCPUOP_initialise) */
     bool in_kernel;
     mfn_t kernel_root;              /* L4 for kernel mode (NEW_BASEPTR) */
     mfn_t user_root;                /* L4 for user mode (NEW_USER_BASEPTR); 0: none */

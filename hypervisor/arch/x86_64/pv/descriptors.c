@@ -104,12 +104,28 @@ static int take_frames(struct domain *d, const uint64_t *frames, unsigned nr)
     return 0;
 }
 
+int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, unsigned entries)
+{
+    unsigned nr = (entries + 511) / 512;
+    int rc;
+
+    if (entries > GUEST_GDT_ENTRIES)
+        return -EINVAL;
+    rc = take_frames(v->domain, frames, nr);
+    if (rc)
+        return rc;
+    release_frames(v->pv.gdt_frames, (v->pv.gdt_entries + 511) / 512);
+    memcpy(v->pv.gdt_frames, frames, nr * sizeof(frames[0]));
+    v->pv.gdt_entries = entries;
+    if (v == current_vcpu())
+        pv_load_descriptor_tables(v);
+    return 0;
+}
+
 HYPERCALL_HANDLER(do_set_gdt)
 {
-    struct vcpu *v = current_vcpu();
     uint64_t frames[PV_GDT_MAX_FRAMES];
     unsigned nr;
-    int rc;
 
     (void)a3, (void)a4, (void)a5;
     if (a2 > GUEST_GDT_ENTRIES)
@@ -117,14 +133,7 @@ HYPERCALL_HANDLER(do_set_gdt)
     nr = (unsigned)((a2 + 511) / 512);
     if (nr && copy_from_guest(frames, a1, nr * sizeof(frames[0])))
         return -EFAULT;
-    rc = take_frames(current_domain(), frames, nr);
-    if (rc)
-        return rc;
-    release_frames(v->pv.gdt_frames, (v->pv.gdt_entries + 511) / 512);
-    memcpy(v->pv.gdt_frames, frames, nr * sizeof(frames[0]));
-    v->pv.gdt_entries = (unsigned)a2;
-    pv_load_descriptor_tables(v);
-    return 0;
+    return pv_set_gdt_frames(current_vcpu(), frames, (unsigned)a2);
 }
 
 HYPERCALL_HANDLER(do_update_descriptor)
