@@ -19,6 +19,17 @@ typedef uint32_t grant_ref_t;
 #include <xen/evtchn.h>
 #include <xen/gntdev.h>
 
+/* Linux's privcmd ABI (xen/privcmd.h cannot be included from userspace as is). */
+typedef uint64_t xen_pfn_t;
+struct privcmd_mmapbatch_v2 {
+    unsigned int num;
+    domid_t dom;
+    uint64_t addr;
+    const xen_pfn_t *arr;
+    int *err;
+};
+#define IOCTL_PRIVCMD_MMAPBATCH_V2 _IOC(_IOC_NONE, 'P', 4, sizeof(struct privcmd_mmapbatch_v2))
+
 #include "ring_backend.h"
 
 #define PAGE_BYTES 4096
@@ -91,12 +102,37 @@ static void *map_by_grant(uint32_t domid)
     return p;
 }
 
+/* Older toolstacks do not grant the page; the tools then name its frame. */
+static void *map_by_frame(uint32_t domid, uint64_t mfn)
+{
+    xen_pfn_t frame = mfn;
+    int frame_err = 0, fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+    struct privcmd_mmapbatch_v2 batch = { .num = 1, .dom = (domid_t)domid, .arr = &frame,
+                                          .err = &frame_err };
+    void *p;
+
+    if (fd < 0)
+        return MAP_FAILED;
+    p = mmap(NULL, PAGE_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p != MAP_FAILED) {
+        batch.addr = (uint64_t)(uintptr_t)p;
+        if (ioctl(fd, IOCTL_PRIVCMD_MMAPBATCH_V2, &batch) || frame_err) {
+            munmap(p, PAGE_BYTES);
+            p = MAP_FAILED;
+            errno = frame_err ? -frame_err : errno;
+        }
+    }
+    close(fd);
+    return p;
+}
+
 static int xen_map(struct ring_endpoint *re, uint64_t mfn, uint32_t port)
 {
     int err;
 
-    (void)mfn;   /* only the grant path is implemented; Xen 4.17 guests always grant it */
     re->mapping = map_by_grant(re->domid);
+    if (re->mapping == MAP_FAILED && mfn)
+        re->mapping = map_by_frame(re->domid, mfn);
     if (re->mapping == MAP_FAILED)
         return errno ? errno : EINVAL;
     re->intf = re->mapping;
