@@ -188,6 +188,12 @@ static const char *set_hypercall_trace(struct lintel_options *opts, const char *
     return NULL;
 }
 
+static const char *set_nodom0(struct lintel_options *opts, const char *value)
+{
+    opts->nodom0 = value[0] == '1';
+    return NULL;
+}
+
 static const struct option_desc options[] = {
     { "console", false, set_console, "com1|none: where the log goes" },
     { "loglvl", false, set_loglvl, "none|error|warning|info|debug|all[/guest]" },
@@ -198,6 +204,7 @@ static const struct option_desc options[] = {
     { "noreboot", true, set_noreboot, "halt instead of rebooting after a crash" },
     { "hypercall_trace", true, set_hypercall_trace,
       "log every hypercall (number, arguments, result)" },
+    { "nodom0", true, set_nodom0, "boot without dom0: debug keys and the log only" },
 };
 
 size_t cmdline_option_count(void)

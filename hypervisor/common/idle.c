@@ -1,7 +1,7 @@
 /*
  * What a CPU does when there is nothing to run: run deferred work, then
- * sleep until the next interrupt. Until domains exist this is all there
- * is, so the run-queue and domain dumps live here for now.
+ * sleep until the next interrupt. When no domain exists (nodom0) this is
+ * all there is, so fallback run-queue and domain dumps live here.
  */
 #include <lintel/keyhandler.h>
 #include <lintel/power.h>
@@ -23,17 +23,19 @@ __noreturn void idle_loop(void)
     }
 }
 
+/* Until the scheduler and domain code take these keys over (no dom0). */
 static void runqueue_key(char key)
 {
     (void)key;
     printk("Run queues: CPU0: running the idle loop, %s, no vCPUs queued "
-           "(no scheduler yet)\n", softirq_pending() ? "softirqs pending" : "no softirqs pending");
+           "(no scheduler running)\n",
+           softirq_pending() ? "softirqs pending" : "no softirqs pending");
 }
 
 static void domain_key(char key)
 {
     (void)key;
-    printk("Domain info: no domains exist (the dom0 builder is not built yet)\n");
+    printk("Domain info: no domains exist\n");
 }
 
 static void reboot_key(char key)
@@ -52,8 +54,8 @@ static void poweroff_key(char key)
 
 void idle_register_keys(void)
 {
-    keyhandler_register('q', domain_key, "dump domain (and guest debug) info");
-    keyhandler_register('r', runqueue_key, "dump run queues");
+    keyhandler_register_fallback('q', domain_key, "dump domain (and guest debug) info");
+    keyhandler_register_fallback('r', runqueue_key, "dump run queues");
     keyhandler_register('R', reboot_key, "reboot the machine");
     keyhandler_register('O', poweroff_key, "power the machine off (ACPI S5)");
 }

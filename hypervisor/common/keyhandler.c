@@ -5,6 +5,7 @@
 
 struct keyhandler {
     char key;
+    bool fallback;
     keyhandler_fn fn;
     const char *description;
 };
@@ -12,15 +13,31 @@ struct keyhandler {
 static struct keyhandler handlers[MAX_KEYHANDLERS];
 static unsigned handler_count;
 
-bool keyhandler_register(char key, keyhandler_fn fn, const char *description)
+static bool add_handler(char key, bool fallback, keyhandler_fn fn,
+                        const char *description)
 {
-    for (unsigned i = 0; i < handler_count; i++)
-        if (handlers[i].key == key)
+    for (unsigned i = 0; i < handler_count; i++) {
+        if (handlers[i].key != key)
+            continue;
+        if (!handlers[i].fallback || fallback)
             return false;
+        handlers[i] = (struct keyhandler){ key, false, fn, description };
+        return true;
+    }
     if (handler_count == MAX_KEYHANDLERS)
         return false;
-    handlers[handler_count++] = (struct keyhandler){ key, fn, description };
+    handlers[handler_count++] = (struct keyhandler){ key, fallback, fn, description };
     return true;
+}
+
+bool keyhandler_register(char key, keyhandler_fn fn, const char *description)
+{
+    return add_handler(key, false, fn, description);
+}
+
+bool keyhandler_register_fallback(char key, keyhandler_fn fn, const char *description)
+{
+    return add_handler(key, true, fn, description);
 }
 
 static void show_help(char key)

@@ -124,9 +124,10 @@ static void unknown_options_are_reported_not_fatal(void **state)
 static void booleans_take_values_and_no_prefix(void **state)
 {
     (void)state;
-    assert_int_equal(parse("hypercall_trace=yes noreboot=on"), 0);
+    assert_int_equal(parse("hypercall_trace=yes noreboot=on nodom0"), 0);
     assert_true(opts.hypercall_trace);
     assert_true(opts.noreboot);
+    assert_true(opts.nodom0);
     assert_int_equal(parse("no-hypercall_trace noreboot=0"), 0);
     assert_false(opts.hypercall_trace);
     assert_false(opts.noreboot);
@@ -159,15 +160,15 @@ static void image_name_is_skipped(void **state)
 static void help_table_names_every_option(void **state)
 {
     const char *want[] = { "console", "loglvl", "guest_loglvl", "com1", "dom0_mem",
-                           "dom0_max_vcpus", "noreboot", "hypercall_trace" };
+                           "dom0_max_vcpus", "noreboot", "hypercall_trace", "nodom0" };
 
     (void)state;
-    assert_int_equal(cmdline_option_count(), 8);
-    for (size_t i = 0; i < 8; i++) {
+    assert_int_equal(cmdline_option_count(), 9);
+    for (size_t i = 0; i < 9; i++) {
         assert_string_equal(cmdline_option_name(i), want[i]);
         assert_non_null(cmdline_option_help(i));
     }
-    assert_null(cmdline_option_name(8));
+    assert_null(cmdline_option_name(9));
 }
 
 int main(void)

@@ -112,6 +112,7 @@ static __noreturn void stop_boot(const char *why)
 
 void start_lintel(uint32_t magic, uint32_t info_phys);
 static __noreturn void start_dom0(const struct boot_info *bi);
+static __noreturn void run_without_dom0(void);
 
 void start_lintel(uint32_t magic, uint32_t info_phys)
 {
@@ -151,9 +152,18 @@ void start_lintel(uint32_t magic, uint32_t info_phys)
     console_start_input_polling();
     local_irq_enable();
 
+    if (boot_options.nodom0)
+        run_without_dom0();
     if (!dom0_kernel_module_ok(&boot_info))
         stop_boot("dom0 cannot be started");
     start_dom0(&boot_info);
+}
+
+static __noreturn void run_without_dom0(void)
+{
+    printk("Lintel: ready\n");
+    printk("Lintel: nodom0 given: running without dom0 (serial debug keys: 'h' for help)\n");
+    idle_loop();
 }
 
 /* The end of boot: dom0 is built, unpaused, and the scheduler takes over. */

@@ -8,6 +8,8 @@
  *   dom0_max_vcpus=<n>|<min>-<max>
  *   noreboot                halt instead of rebooting after a crash
  *   hypercall_trace         log every hypercall: number, arguments, result
+ *   nodom0                  boot the hypervisor alone, without dom0 (for
+ *                           hardware bring-up and the hypervisor's own tests)
  * Booleans also take =yes/no/on/off/true/false/1/0 and a "no-" prefix.
  * Unknown options and bad values are reported and otherwise ignored.
  * Pure logic: also compiled into the host unit tests.
@@ -29,6 +31,7 @@ struct lintel_options {
     unsigned dom0_max_vcpus_max;
     bool noreboot;
     bool hypercall_trace;
+    bool nodom0;
 };
 
 /* Receives one human-readable problem report per bad option. */
