@@ -29,6 +29,7 @@ static int serial_loglevel = LOG_INFO;
 static bool serial_output = true;
 static struct console_input input_state = { CONSOLE_TO_HYPERVISOR, 0 };
 static struct timer input_poll_timer;
+static void (*dom0_input_notify)(void);
 
 void console_set_loglevel(int level)
 {
@@ -89,36 +90,52 @@ size_t console_read_dom0_input(char *buf, size_t len)
     return n;
 }
 
-static void deliver_input(char c)
+void console_set_dom0_input_notify(void (*notify)(void))
+{
+    dom0_input_notify = notify;
+}
+
+static void queue_for_dom0(char c)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+
+    console_ring_write(&dom0_input, &c, 1);
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+/* Returns true if the byte went to dom0's queue. */
+static bool deliver_input(char c)
 {
     switch (console_input_feed(&input_state, c)) {
     case CONSOLE_SWALLOW:
-        break;
+        return false;
     case CONSOLE_SWITCHED:
         printk("(serial input now goes to %s; Ctrl-A three times to switch)\n",
                input_state.target == CONSOLE_TO_DOM0 ? "dom0" : "Lintel");
-        break;
+        return false;
     case CONSOLE_DELIVER:
-        if (input_state.target == CONSOLE_TO_HYPERVISOR) {
-            keyhandler_dispatch(c);
-        } else {
-            unsigned long flags = spin_lock_irqsave(&console_lock);
-            console_ring_write(&dom0_input, &c, 1);
-            spin_unlock_irqrestore(&console_lock, flags);
-        }
         break;
     }
+    if (input_state.target == CONSOLE_TO_DOM0) {
+        queue_for_dom0(c);
+        return true;
+    }
+    keyhandler_dispatch(c);
+    return false;
 }
 
 static void poll_serial_input(void *unused)
 {
+    bool for_dom0 = false;
     int c;
 
     (void)unused;
     /* Re-armed first so that a debug key dumping the timers sees it. */
     timer_set(&input_poll_timer, now_ns() + INPUT_POLL_NS);
     while ((c = serial_getc()) >= 0)
-        deliver_input((char)c);
+        for_dom0 |= deliver_input((char)c);
+    if (for_dom0 && dom0_input_notify)
+        dom0_input_notify();
 }
 
 void console_start_input_polling(void)

@@ -32,8 +32,13 @@ void console_start_emergency(void);
 /* Reads the log ring from stream position *pos on; see console_ring.h. */
 size_t console_read_log(uint64_t *pos, char *buf, size_t len);
 
-/* Bytes typed for dom0 while input is switched to it (until dom0 exists). */
+/* Bytes typed for dom0 while serial input is switched to it. */
 size_t console_read_dom0_input(char *buf, size_t len);
+/*
+ * Called from softirq context after typed bytes were queued for dom0, so
+ * the event code can raise VIRQ_CONSOLE (Linux's hvc waits for it).
+ */
+void console_set_dom0_input_notify(void (*notify)(void));
 
 /* Polls the serial line and dispatches input; runs from a timer. */
 void console_start_input_polling(void);
