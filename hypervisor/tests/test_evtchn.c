@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include <lintel/event_2l.h>
+#include <lintel/event_fifo.h>
 #include <lintel/evtchn_table.h>
 #include <public/errno.h>
 
@@ -281,6 +282,126 @@ static void guest_cleared_upcall_is_raised_again(void **state)
     assert_true(evtchn_2l_set_pending(&si, vi, 9));
 }
 
+
+/* ---- FIFO queues ---- */
+
+static event_word_t words[2 * EVTCHN_FIFO_WORDS_PER_PAGE];
+static struct evtchn_fifo_control_block cb;
+static struct evtchn_fifo_vcpu fv;
+
+#define W(port) (words[port])
+#define LINKED (1u << EVTCHN_FIFO_LINKED)
+#define PENDING (1u << EVTCHN_FIFO_PENDING)
+#define MASKED (1u << EVTCHN_FIFO_MASKED)
+
+static event_word_t *word_of(void *ctx, uint32_t port)
+{
+    (void)ctx;
+    /* Only the first page of the array exists. */
+    return port < EVTCHN_FIFO_WORDS_PER_PAGE ? &words[port] : NULL;
+}
+
+static int fifo_setup(void **state)
+{
+    (void)state;
+    memset(words, 0, sizeof(words));
+    memset(&cb, 0, sizeof(cb));
+    memset(&fv, 0, sizeof(fv));
+    fv.cb = &cb;
+    return 0;
+}
+
+/* What a guest does: take the head of queue q, follow LINK, unlink. */
+static uint32_t guest_pop(unsigned q)
+{
+    uint32_t port = cb.head[q];
+    event_word_t w;
+
+    if (!port)
+        return 0;
+    w = __atomic_fetch_and(&W(port), ~(LINKED | PENDING), __ATOMIC_SEQ_CST);
+    cb.head[q] = w & EVTCHN_FIFO_LINK_MASK;
+    if (!cb.head[q])
+        cb.ready &= ~(1u << q);
+    return port;
+}
+
+static void fifo_queues_in_order_and_signals_once(void **state)
+{
+    (void)state;
+    assert_true(evtchn_fifo_raise(&fv, word_of, NULL, 5, 7));
+    assert_int_equal(cb.head[7], 5);
+    assert_int_equal(cb.ready, 1u << 7);
+    assert_int_equal(W(5) & (PENDING | LINKED), PENDING | LINKED);
+    /* Later ports link behind; no new upcall while the queue is ready. */
+    assert_false(evtchn_fifo_raise(&fv, word_of, NULL, 9, 7));
+    assert_false(evtchn_fifo_raise(&fv, word_of, NULL, 3, 7));
+    assert_int_equal(W(5) & EVTCHN_FIFO_LINK_MASK, 9);
+    assert_int_equal(W(9) & EVTCHN_FIFO_LINK_MASK, 3);
+    /* Raising a queued port again changes nothing. */
+    assert_false(evtchn_fifo_raise(&fv, word_of, NULL, 9, 7));
+    assert_int_equal(guest_pop(7), 5);
+    assert_int_equal(guest_pop(7), 9);
+    assert_int_equal(guest_pop(7), 3);
+    assert_int_equal(guest_pop(7), 0);
+    assert_int_equal(cb.ready, 0);
+}
+
+static void fifo_consumed_tail_starts_a_new_queue(void **state)
+{
+    (void)state;
+    assert_true(evtchn_fifo_raise(&fv, word_of, NULL, 5, 7));
+    assert_int_equal(guest_pop(7), 5);
+    /* The tail (5) is no longer linked: the next port becomes the head. */
+    assert_true(evtchn_fifo_raise(&fv, word_of, NULL, 6, 7));
+    assert_int_equal(cb.head[7], 6);
+    assert_int_equal(W(5) & EVTCHN_FIFO_LINK_MASK, 0);
+    /* The same port as the stale tail does not link to itself. */
+    assert_int_equal(guest_pop(7), 6);
+    assert_true(evtchn_fifo_raise(&fv, word_of, NULL, 6, 7));
+    assert_int_equal(W(6) & EVTCHN_FIFO_LINK_MASK, 0);
+    assert_int_equal(guest_pop(7), 6);
+    assert_int_equal(guest_pop(7), 0);
+}
+
+static void fifo_priorities_are_separate_queues(void **state)
+{
+    (void)state;
+    assert_true(evtchn_fifo_raise(&fv, word_of, NULL, 10, 7));
+    assert_true(evtchn_fifo_raise(&fv, word_of, NULL, 11, 2));
+    assert_int_equal(cb.ready, (1u << 7) | (1u << 2));
+    assert_int_equal(cb.head[2], 11);
+    assert_int_equal(cb.head[7], 10);
+    assert_int_equal(W(10) & EVTCHN_FIFO_LINK_MASK, 0);
+    assert_false(evtchn_fifo_raise(&fv, word_of, NULL, 12, EVTCHN_FIFO_MAX_QUEUES));
+}
+
+static void fifo_masked_port_waits_for_unmask(void **state)
+{
+    (void)state;
+    W(8) = MASKED;
+    assert_false(evtchn_fifo_raise(&fv, word_of, NULL, 8, 7));
+    assert_int_equal(W(8), MASKED | PENDING);
+    assert_int_equal(cb.ready, 0);
+    /* The guest clears MASKED itself, then asks for the unmask. */
+    W(8) &= ~MASKED;
+    assert_true(evtchn_fifo_unmask(&fv, word_of, NULL, 8, 7));
+    assert_int_equal(cb.head[7], 8);
+    /* Unmasking a port that is not pending queues nothing. */
+    assert_false(evtchn_fifo_unmask(&fv, word_of, NULL, 20, 7));
+    evtchn_fifo_clear_pending(&W(8));
+    assert_false(evtchn_fifo_word_pending(&W(8)));
+}
+
+static void fifo_port_beyond_the_array_or_without_control_block(void **state)
+{
+    (void)state;
+    assert_false(evtchn_fifo_raise(&fv, word_of, NULL, EVTCHN_FIFO_WORDS_PER_PAGE + 1, 7));
+    fv.cb = NULL;
+    assert_false(evtchn_fifo_raise(&fv, word_of, NULL, 4, 7));
+    assert_int_equal(W(4), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +418,11 @@ int main(void)
         cmocka_unit_test(pending_sets_bit_then_selector_then_upcall_once),
         cmocka_unit_test(masked_port_stays_quiet_until_unmasked),
         cmocka_unit_test(guest_cleared_upcall_is_raised_again),
+        cmocka_unit_test_setup(fifo_queues_in_order_and_signals_once, fifo_setup),
+        cmocka_unit_test_setup(fifo_consumed_tail_starts_a_new_queue, fifo_setup),
+        cmocka_unit_test_setup(fifo_priorities_are_separate_queues, fifo_setup),
+        cmocka_unit_test_setup(fifo_masked_port_waits_for_unmask, fifo_setup),
+        cmocka_unit_test_setup(fifo_port_beyond_the_array_or_without_control_block, fifo_setup),
     };
 
     return cmocka_run_group_tests_name("evtchn", tests, NULL, NULL);

@@ -1,0 +1,100 @@
+/*
+ * FIFO event queues (see event_fifo.h). The guest changes event words
+ * concurrently (it clears LINKED and PENDING, sets MASKED, takes BUSY), so
+ * every word update is an atomic read-modify-write, and the tail is only
+ * extended while its word is still LINKED: a tail the guest already
+ * consumed starts a new queue at head instead.
+ */
+#include <lintel/event_fifo.h>
+
+#define BIT32(n) ((event_word_t)1 << (n))
+/* A guest rewriting its tail word in a loop only delays its own events. */
+#define LINK_RETRIES 64
+
+static bool test_and_set(event_word_t *w, unsigned bit)
+{
+    return __atomic_fetch_or(w, BIT32(bit), __ATOMIC_SEQ_CST) & BIT32(bit);
+}
+
+static bool test(const event_word_t *w, unsigned bit)
+{
+    return __atomic_load_n(w, __ATOMIC_SEQ_CST) & BIT32(bit);
+}
+
+/* Points the tail's LINK at port if the tail is still queued. */
+static bool link_after(event_word_t *tail_word, uint32_t port)
+{
+    event_word_t old = __atomic_load_n(tail_word, __ATOMIC_SEQ_CST);
+
+    for (int i = 0; i < LINK_RETRIES; i++) {
+        event_word_t new;
+
+        if (!(old & BIT32(EVTCHN_FIFO_LINKED)))
+            return false;
+        new = (old & ~(BIT32(EVTCHN_FIFO_BUSY) | EVTCHN_FIFO_LINK_MASK)) | port;
+        if (__atomic_compare_exchange_n(tail_word, &old, new, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST))
+            return true;
+    }
+    return false;
+}
+
+static bool link_port(struct evtchn_fifo_vcpu *fv, evtchn_fifo_word_fn word_of, void *ctx,
+                      event_word_t *word, uint32_t port, unsigned priority)
+{
+    uint32_t tail = fv->tail[priority];
+    bool linked = false;
+
+    if (test(word, EVTCHN_FIFO_MASKED) || test_and_set(word, EVTCHN_FIFO_LINKED))
+        return false;
+    if (tail && tail != port) {
+        event_word_t *tail_word = word_of(ctx, tail);
+
+        linked = tail_word && link_after(tail_word, port);
+    }
+    if (!linked)
+        __atomic_store_n(&fv->cb->head[priority], port, __ATOMIC_SEQ_CST);
+    fv->tail[priority] = port;
+    if (linked)
+        return false;
+    return !(__atomic_fetch_or(&fv->cb->ready, BIT32(priority), __ATOMIC_SEQ_CST) &
+             BIT32(priority));
+}
+
+bool evtchn_fifo_raise(struct evtchn_fifo_vcpu *fv, evtchn_fifo_word_fn word_of, void *ctx,
+                       uint32_t port, unsigned priority)
+{
+    event_word_t *word = word_of(ctx, port);
+
+    if (!word || !fv->cb || priority >= EVTCHN_FIFO_MAX_QUEUES)
+        return false;
+    test_and_set(word, EVTCHN_FIFO_PENDING);
+    return link_port(fv, word_of, ctx, word, port, priority);
+}
+
+bool evtchn_fifo_unmask(struct evtchn_fifo_vcpu *fv, evtchn_fifo_word_fn word_of, void *ctx,
+                        uint32_t port, unsigned priority)
+{
+    event_word_t *word = word_of(ctx, port);
+
+    if (!word || !fv->cb || priority >= EVTCHN_FIFO_MAX_QUEUES)
+        return false;
+    if (!test(word, EVTCHN_FIFO_PENDING))
+        return false;
+    return link_port(fv, word_of, ctx, word, port, priority);
+}
+
+void evtchn_fifo_clear_pending(event_word_t *word)
+{
+    __atomic_fetch_and(word, ~BIT32(EVTCHN_FIFO_PENDING), __ATOMIC_SEQ_CST);
+}
+
+bool evtchn_fifo_word_pending(const event_word_t *word)
+{
+    return test(word, EVTCHN_FIFO_PENDING);
+}
+
+bool evtchn_fifo_word_masked(const event_word_t *word)
+{
+    return test(word, EVTCHN_FIFO_MASKED);
+}
