@@ -10,6 +10,7 @@
 #include <public/sched.h>
 
 #include "format.h"
+#include "ring_console.h"
 
 extern char _end[];
 extern const struct test_case __tests_start[], __tests_end[];
@@ -67,9 +68,18 @@ void *memcpy(void *dst, const void *src, size_t len)
     return dst;
 }
 
+int running_as_dom0(void)
+{
+    return (start_info->flags & SIF_INITDOMAIN) != 0;
+}
+
 void console_write(const char *text, size_t len)
 {
-    HYPERVISOR_console_io(CONSOLEIO_write, len, text);
+    /* Only the hypervisor's console takes console_io from dom0; a domU has a ring. */
+    if (running_as_dom0())
+        HYPERVISOR_console_io(CONSOLEIO_write, len, text);
+    else
+        ring_console_write(text, len);
 }
 
 void printk(const char *fmt, ...)
@@ -149,6 +159,15 @@ void shutdown(unsigned int reason)
 
 static struct test_run run;
 
+/*
+ * dom0 reboots: on Xen that restarts the machine and QEMU (-no-reboot)
+ * exits. A domU powers off, which its toolstack reports as a clean end.
+ */
+static unsigned int end_of_run_reason(void)
+{
+    return running_as_dom0() ? SHUTDOWN_reboot : SHUTDOWN_poweroff;
+}
+
 static void print_verdict(void)
 {
     char verdict[64];
@@ -167,7 +186,7 @@ void kernel_abort(const char *fmt, ...)
     va_end(ap);
     testfw_check(&run, 0, "kernel", 0, why, "(aborting the run)");
     print_verdict();
-    shutdown(SHUTDOWN_reboot);
+    shutdown(end_of_run_reason());
 }
 
 void kernel_main(start_info_t *si)
@@ -178,5 +197,5 @@ void kernel_main(start_info_t *si)
     for (const struct test_case *tc = __tests_start; tc < __tests_end; tc++)
         testfw_run_case(&run, tc);
     print_verdict();
-    shutdown(SHUTDOWN_reboot);
+    shutdown(end_of_run_reason());
 }

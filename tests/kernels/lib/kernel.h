@@ -30,6 +30,9 @@ extern start_info_t *start_info;
 /* Each test kernel names itself; printed in the banner. */
 extern const char kernel_name[];
 
+/* SIF_INITDOMAIN: dom0 writes with console_io, a domU through its console ring. */
+int running_as_dom0(void);
+
 void console_write(const char *text, size_t len);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -48,7 +51,7 @@ unsigned long virt_to_mfn(const void *va);
  */
 void kernel_abort(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
-/* Ends the domain; on Xen dom0 a reboot makes QEMU (-no-reboot) exit. */
+/* Ends the domain (kernel_main: dom0 reboots, a domU powers off). */
 void shutdown(unsigned int reason) __attribute__((noreturn));
 
 size_t string_length(const char *s);
