@@ -215,8 +215,13 @@ static void put32(uint8_t *p, uint32_t v)
     memcpy(p, &v, 4);       /* the tests run on little-endian x86 only */
 }
 
-/* One block, LZMA2 with a 4 KiB dictionary, no sizes in its header. */
-static struct blob build_stream(const uint8_t *lzma2, size_t lzma2_len, uint8_t plain_len)
+/*
+ * One block, LZMA2 with a 4 KiB dictionary, no sizes in its header. With
+ * padded_vli the index spends a redundant zero byte on the size, which the
+ * format forbids.
+ */
+static struct blob build_stream_vli(const uint8_t *lzma2, size_t lzma2_len,
+                                    uint8_t plain_len, bool padded_vli)
 {
     struct blob b = { calloc(1, 64 + lzma2_len), 0 };
     uint8_t *p = b.data;
@@ -238,7 +243,12 @@ static struct blob build_stream(const uint8_t *lzma2, size_t lzma2_len, uint8_t 
     p[n++] = 0;
     p[n++] = 1;
     p[n++] = (uint8_t)unpadded;                     /* small tests only: < 128 */
-    p[n++] = plain_len;
+    if (padded_vli) {
+        p[n++] = plain_len | 0x80;
+        p[n++] = 0;
+    } else {
+        p[n++] = plain_len;
+    }
     while (n & 3)
         p[n++] = 0;
     put32(p + n, ref_crc32(p + index_at, n - index_at));
@@ -248,6 +258,11 @@ static struct blob build_stream(const uint8_t *lzma2, size_t lzma2_len, uint8_t 
     put32(p + n, ref_crc32(p + n + 4, 6));
     b.len = n + 12;
     return b;
+}
+
+static struct blob build_stream(const uint8_t *lzma2, size_t lzma2_len, uint8_t plain_len)
+{
+    return build_stream_vli(lzma2, lzma2_len, plain_len, false);
 }
 
 static int decode_lzma2(const char *lzma2, size_t len, uint8_t plain_len)
@@ -472,6 +487,124 @@ static void wrong_crcs(void **state)
     free(c32.data);
     free(c64.data);
     free(plain.data);
+}
+
+/*
+ * liblzma never matches further back than the dictionary it declares; a
+ * stream that does is corrupt even when the output buffer holds the bytes.
+ * Made by shrinking the declared dictionary of a 64 KiB-dictionary stream.
+ */
+static void distance_beyond_declared_dictionary(void **state)
+{
+    struct blob chunk = gen_random(20000), plain = { malloc(60000), 60000 }, out;
+    struct blob xz;
+    size_t header_len;
+
+    (void)state;
+    for (size_t i = 0; i < plain.len; i++)      /* random 20 KB, three times */
+        plain.data[i] = chunk.data[i % chunk.len];
+    xz = xz_utils("--lzma2=preset=6,dict=64KiB", plain);
+    assert_int_equal(decode(xz, xz.len, plain.len, &out), 0);
+    free(out.data);
+    header_len = (xz.data[12] + 1u) * 4;
+    assert_int_equal(xz.data[14], 0x21);            /* LZMA2, then props size 1 */
+    assert_int_equal(xz.data[16], 8);               /* dict code 8 = 64 KiB */
+    xz.data[16] = 4;                                /* 16 KiB */
+    put32(xz.data + 12 + header_len - 4, ref_crc32(xz.data + 12, header_len - 4));
+    assert_int_equal(decode(xz, xz.len, plain.len, &out), -EINVAL);
+    assert_non_null(strstr(err, "match distance reaches before the dictionary"));
+    free(out.data);
+    free(xz.data);
+    free(plain.data);
+    free(chunk.data);
+}
+
+/* A single-block stream's block data: [*start, *end) ends in the end marker. */
+static void block_data_span(struct blob xz, size_t *start, size_t *end)
+{
+    size_t index_at = index_offset(xz), unpadded = 0;
+    unsigned shift = 0;
+
+    assert_int_equal(xz.data[index_at + 1], 1);
+    for (size_t i = index_at + 2;; i++, shift += 7) {
+        unpadded |= (size_t)(xz.data[i] & 0x7f) << shift;
+        if (!(xz.data[i] & 0x80))
+            break;
+    }
+    *start = 12 + (xz.data[12] + 1u) * 4;
+    *end = 12 + unpadded;                   /* these tests use --check=none */
+}
+
+/* Flips the low bit of the last range-coded byte: symbols unchanged, the
+ * coder no longer ends flushed, which is corruption all the same. */
+static void range_coder_must_end_flushed(void **state)
+{
+    struct blob plain = gen_text(3000), xz = xz_utils("-6 --check=none", plain), out;
+    size_t start, end;
+
+    (void)state;
+    block_data_span(xz, &start, &end);
+    assert_int_equal(xz.data[end - 1], 0);              /* LZMA2 end marker */
+    xz.data[end - 2] ^= 1;
+    assert_int_equal(decode(xz, xz.len, plain.len, &out), -EINVAL);
+    assert_non_null(strstr(err, "range coder not flushed"));
+    free(out.data);
+    free(xz.data);
+    free(plain.data);
+}
+
+/* Declaring one byte less than the chunk holds leaves its last match (a
+ * repeat of 1000 random bytes) hanging over the chunk's end. */
+static void match_must_end_inside_its_chunk(void **state)
+{
+    struct blob half = gen_random(1000), plain = concat(half, half), out;
+    struct blob xz = xz_utils("-6 --check=none", plain);
+    size_t start, end;
+    unsigned declared;
+
+    (void)state;
+    block_data_span(xz, &start, &end);
+    assert_int_equal(xz.data[start], 0xe0);     /* one LZMA chunk, all resets */
+    declared = (unsigned)xz.data[start + 1] << 8 | xz.data[start + 2];
+    assert_int_equal(declared + 1, plain.len);
+    xz.data[start + 1] = (uint8_t)((declared - 1) >> 8);
+    xz.data[start + 2] = (uint8_t)(declared - 1);
+    assert_int_equal(decode(xz, xz.len, plain.len, &out), -EINVAL);
+    assert_non_null(strstr(err, "match runs past the chunk's uncompressed size"));
+    free(out.data);
+    free(xz.data);
+    free(plain.data);
+    free(half.data);
+}
+
+static void footer_must_repeat_header_flags(void **state)
+{
+    struct blob plain = gen_text(500), xz = xz_utils("-6 --check=crc32", plain), out;
+    uint8_t *footer;
+
+    (void)state;
+    footer = xz.data + xz.len - 12;
+    assert_int_equal(footer[9], 0x01);
+    footer[9] = 0x04;                                   /* CRC64 */
+    put32(footer, ref_crc32(footer + 4, 6));
+    assert_int_equal(decode(xz, xz.len, plain.len, &out), -EINVAL);
+    assert_non_null(strstr(err, "differ from the stream header's"));
+    free(out.data);
+    free(xz.data);
+    free(plain.data);
+}
+
+static void integers_must_be_minimal(void **state)
+{
+    struct blob xz = build_stream_vli((const uint8_t *)"\x01\x00\x01hi\x00", 6, 2, true);
+    struct blob out;
+
+    (void)state;
+    assert_int_equal(decode(xz, xz.len, 64, &out), -EINVAL);
+    assert_non_null(strstr(err, "index record at offset"));
+    assert_non_null(strstr(err, "has a redundant zero byte"));
+    free(out.data);
+    free(xz.data);
 }
 
 static void output_buffer_too_small(void **state)
@@ -728,6 +861,11 @@ int main(void)
         cmocka_unit_test(every_truncation_is_rejected),
         cmocka_unit_test(corrupted_bytes_never_give_wrong_output),
         cmocka_unit_test(wrong_crcs),
+        cmocka_unit_test(distance_beyond_declared_dictionary),
+        cmocka_unit_test(range_coder_must_end_flushed),
+        cmocka_unit_test(match_must_end_inside_its_chunk),
+        cmocka_unit_test(footer_must_repeat_header_flags),
+        cmocka_unit_test(integers_must_be_minimal),
         cmocka_unit_test(output_buffer_too_small),
         cmocka_unit_test(unsupported_features),
         cmocka_unit_test(malformed_lzma2),
