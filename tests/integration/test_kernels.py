@@ -18,11 +18,12 @@ from harness.qemu import Machine
 
 LINTEL_CANNOT_RUN_PV = "Lintel cannot run PV guests yet (issue 4)"
 
-CHECK_KERNELS = ["hello", "hypercalls", "traps", "evtchn", "mm", "gnttab", "bootcalls", "time"]
+CHECK_KERNELS = ["hello", "hypercalls", "traps", "evtchn", "mm", "gnttab", "bootcalls", "time",
+                 "bench"]
 
 
 # Kernels whose checks all pass on Lintel today; the others stay strict xfails.
-LINTEL_PASSES = {"traps", "mm", "hello", "hypercalls", "evtchn", "bootcalls"}
+LINTEL_PASSES = {"traps", "mm", "hello", "hypercalls", "evtchn", "bootcalls", "bench"}
 
 
 def kernel_cases():
