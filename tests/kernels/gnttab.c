@@ -44,6 +44,14 @@ static long gnttab(unsigned int cmd, void *args, unsigned int count)
     return HYPERVISOR_grant_table_op(cmd, args, count);
 }
 
+/* Without a mapped table the grant tests cannot run; say so once per test, do not fault. */
+#define REQUIRE_TABLE()                   \
+    do {                                  \
+        EXPECT_TRUE(table != 0);          \
+        if (!table)                       \
+            return;                       \
+    } while (0)
+
 static void grant(grant_ref_t ref, const void *page, uint16_t flags)
 {
     table[ref].domid = 0;
@@ -84,6 +92,8 @@ TEST(setup_table_and_map_it)
     EXPECT_OK(gnttab(GNTTABOP_setup_table, &setup, 1));
     EXPECT_EQ(setup.status, GNTST_okay);
     EXPECT_NE(frame, 0);
+    if (setup.status != GNTST_okay || frame == 0)
+        return;
     /* The frame is the hypervisor's, shared with us writable. */
     EXPECT_OK(remap(TABLE_WINDOW, frame, RW_FLAGS));
     table = (grant_entry_v1_t *)TABLE_WINDOW;
@@ -97,6 +107,8 @@ TEST(map_a_grant_by_virtual_address)
         .flags = GNTMAP_host_map, .ref = REF_RW, .dom = 0,
     };
     struct gnttab_unmap_grant_ref unmap = { .host_addr = map.host_addr };
+
+    REQUIRE_TABLE();
 
     GRANTED[10] = 0x42;
     grant(REF_RW, GRANTED, GTF_permit_access);
@@ -130,6 +142,8 @@ TEST(read_only_grants)
     };
     struct gnttab_unmap_grant_ref unmap = { .host_addr = map.host_addr };
 
+    REQUIRE_TABLE();
+
     grant(REF_RO, GRANTED, GTF_permit_access | GTF_readonly);
     /* Writable mapping of a read-only grant is refused (Xen says "general error")... */
     EXPECT_OK(gnttab(GNTTABOP_map_grant_ref, &map, 1));
@@ -152,6 +166,8 @@ TEST(copy_through_a_grant)
         .dest = { .domid = DOMID_SELF, .offset = 200 },
         .len = 8, .flags = GNTCOPY_source_gref,
     };
+
+    REQUIRE_TABLE();
 
     for (int i = 0; i < 8; i++)
         GRANTED[100 + i] = (char)(0x10 + i);
@@ -176,6 +192,8 @@ TEST(per_operation_refusals)
         .host_addr = (uint64_t)(unsigned long)MAP_TARGET, .handle = 12345,
     };
     struct gnttab_query_size query = { .dom = 0x7000 };
+
+    REQUIRE_TABLE();
 
     map.ref = REF_NONE;
     EXPECT_OK(gnttab(GNTTABOP_map_grant_ref, &map, 1));
