@@ -26,7 +26,7 @@
 #define XEN_ELFNOTE_INIT_P2M            15  /* virtual address for the p2m list */
 #define XEN_ELFNOTE_MOD_START_PFN       16  /* the kernel accepts mod_start as a pfn */
 #define XEN_ELFNOTE_SUPPORTED_FEATURES  17  /* 32-bit XENFEAT_* bitmap */
-#define XEN_ELFNOTE_PHYS32_ENTRY        18  /* PVH entry; not used by Lintel */
+#define XEN_ELFNOTE_PHYS32_ENTRY        18  /* 32-bit entry for PVH guests, not PV */
 #define XEN_ELFNOTE_MAX                 XEN_ELFNOTE_PHYS32_ENTRY
 
 /* Notes in crash dumps rather than in kernel images. */

@@ -5,7 +5,7 @@
  * PV guests see machine frames directly; they keep their own pfn -> mfn
  * table (the p2m) and the hypervisor keeps the machine-wide mfn -> pfn
  * table (the m2p) mapped read-only at MACH2PHYS_VIRT_START.
- * The paging, sharing and access-control sub-operations are not offered.
+ * The paging, sharing and access-control sub-operations are not described.
  */
 #ifndef LINTEL_PUBLIC_MEMORY_H
 #define LINTEL_PUBLIC_MEMORY_H

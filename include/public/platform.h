@@ -5,8 +5,8 @@
  *
  * Only the sub-operations Linux's dom0 uses are described; the others
  * (memory types, microcode, EFI runtime calls, power management) are
- * answered with -ENOSYS by Lintel and are absent here. The union keeps
- * its full 128-byte size so the structure matches Xen's whatever is used.
+ * absent here. The union keeps its full 128-byte size so the structure
+ * matches Xen's whatever is used.
  */
 #ifndef LINTEL_PUBLIC_PLATFORM_H
 #define LINTEL_PUBLIC_PLATFORM_H

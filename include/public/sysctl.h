@@ -6,7 +6,7 @@
  * XEN_SYSCTL_INTERFACE_VERSION (Xen 4.17's) in interface_version.
  * Described here: console ring, host facts, scheduler, domain listing,
  * per-cpu idle time and topology. Power management, tracing, live
- * patching, PSR and cpupools other than the default are not offered.
+ * patching and PSR keep their command numbers but have no structures.
  */
 #ifndef LINTEL_PUBLIC_SYSCTL_H
 #define LINTEL_PUBLIC_SYSCTL_H
@@ -140,7 +140,7 @@ struct xen_sysctl_numainfo {
     XEN_GUEST_HANDLE_64(uint32) distance;  /* num_nodes x num_nodes */
 };
 
-/* XEN_SYSCTL_cpupool_op: only INFO on pool 0 is meaningful on Lintel. */
+/* XEN_SYSCTL_cpupool_op: a toolstack without cpupools only asks INFO about pool 0. */
 #define XEN_SYSCTL_CPUPOOL_OP_CREATE     1
 #define XEN_SYSCTL_CPUPOOL_OP_DESTROY    2
 #define XEN_SYSCTL_CPUPOOL_OP_INFO       3
@@ -173,7 +173,7 @@ struct xen_sysctl_credit_schedule {
 struct xen_sysctl_credit2_schedule {
     uint32_t ratelimit_us;
 };
-/* ARINC 653 is not implemented by Lintel; the handle still sets the union's alignment. */
+/* ARINC 653 is only listed for layout: its handle sets the union's alignment. */
 #define ARINC653_MAX_DOMAINS_PER_SCHEDULE 64
 struct xen_sysctl_arinc653_schedule {
     uint64_aligned_t major_frame;

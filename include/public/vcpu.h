@@ -58,7 +58,10 @@ struct vcpu_set_singleshot_timer {
 typedef struct vcpu_set_singleshot_timer vcpu_set_singleshot_timer_t;
 DEFINE_XEN_GUEST_HANDLE(vcpu_set_singleshot_timer_t);
 
-/* Fail with -ETIME instead of firing at once when the deadline already passed. */
+/*
+ * Asks for -ETIME instead of an immediate event when the deadline has
+ * already passed. Xen 4.17 ignores the flag and fires at once.
+ */
 #define _VCPU_SSHOTTMR_future (0)
 #define VCPU_SSHOTTMR_future  (1U << _VCPU_SSHOTTMR_future)
 
