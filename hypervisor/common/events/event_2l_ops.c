@@ -24,19 +24,21 @@ static vcpu_info_t *info_of(struct vcpu *v, vcpu_info_t *scratch)
     return scratch;
 }
 
-static bool set_pending_2l(struct domain *d, struct vcpu *v, uint32_t port)
+static bool set_pending_2l(struct domain *d, struct vcpu *v, uint32_t port, unsigned priority)
 {
     vcpu_info_t scratch;
     vcpu_info_t *vi = info_of(v, &scratch);
 
+    (void)priority;
     return evtchn_2l_set_pending(d->shared_info, vi, port) && vi != &scratch;
 }
 
-static bool unmask_2l(struct domain *d, struct vcpu *v, uint32_t port)
+static bool unmask_2l(struct domain *d, struct vcpu *v, uint32_t port, unsigned priority)
 {
     vcpu_info_t scratch;
     vcpu_info_t *vi = info_of(v, &scratch);
 
+    (void)priority;
     return evtchn_2l_unmask(d->shared_info, vi, port) && vi != &scratch;
 }
 

@@ -1,9 +1,9 @@
 /*
  * Event channels in ring 0: each domain's port table (evtchn_table.c)
  * behind do_event_channel_op, VIRQ raising for the rest of the
- * hypervisor, and delivery through the domain's ABI ops (2-level; the FIFO
- * ABI is not provided, so EVTCHNOP_init_control fails and Linux keeps the
- * 2-level ABI).
+ * hypervisor, and delivery through the domain's ABI ops: 2-level until the
+ * guest's EVTCHNOP_init_control switches it to FIFO (event_fifo_ops.c),
+ * and back on EVTCHNOP_reset.
  *
  * One lock covers every domain's ports: interdomain operations touch two
  * tables at once and a single lock cannot deadlock. Kicking a vCPU and
@@ -30,13 +30,6 @@
 #define DOM0_MAX_PORTS EVTCHN_ABI_MAX_PORTS
 #define DOMU_MAX_PORTS 1024
 
-struct evtchn_domain {
-    struct evtchn_table table;
-    const struct evtchn_abi_ops *ops;
-    uint32_t (*virq_port)[NR_VIRQS];
-    struct evtchn_port ports[];
-};
-
 /* A notification decided under the lock, carried out after it. */
 struct delivery {
     struct vcpu *kick;
@@ -45,6 +38,16 @@ struct delivery {
 };
 
 static spinlock_t evtchn_lock = SPINLOCK_INIT;
+
+unsigned long evtchn_lock_irqsave(void)
+{
+    return spin_lock_irqsave(&evtchn_lock);
+}
+
+void evtchn_unlock_irqrestore(unsigned long flags)
+{
+    spin_unlock_irqrestore(&evtchn_lock, flags);
+}
 
 static struct evtchn_domain *ed_of(const struct domain *d)
 {
@@ -77,7 +80,7 @@ static void raise_locked(struct domain *d, uint32_t port, struct delivery *out)
     if (!p || !d->shared_info)
         return;
     v = notify_vcpu(d, p);
-    if (ed->ops->set_pending(d, v, port))
+    if (ed->ops->set_pending(d, v, port, p->priority))
         out->kick = v;
     out->poll_domain = d;
     out->poll_port = port;
@@ -173,6 +176,7 @@ void evtchn_destroy_domain(struct domain *d)
     flags = spin_lock_irqsave(&evtchn_lock);
     /* Peers learn that their end went quiet: it is unbound now. */
     close_all_locked(d, true, peers, MAX_PEER_NOTIFICATIONS, &n);
+    evtchn_fifo_teardown_locked(d);
     d->evtchn = NULL;
     spin_unlock_irqrestore(&evtchn_lock, flags);
     for (unsigned i = 0; i < n; i++)
@@ -382,7 +386,7 @@ static long op_unmask(const struct evtchn_unmask *u)
 
     if (p) {
         v = notify_vcpu(d, p);
-        if (ed->ops->unmask(d, v, u->port))
+        if (ed->ops->unmask(d, v, u->port, p->priority))
             kick = v;
     }
     spin_unlock_irqrestore(&evtchn_lock, flags);
@@ -403,8 +407,37 @@ static long op_reset(const struct evtchn_reset *r)
         return err;
     flags = spin_lock_irqsave(&evtchn_lock);
     close_all_locked(d, false, peers, MAX_PEER_NOTIFICATIONS, &n);
+    /* A reset domain starts over with the 2-level ABI, as on Xen. */
+    evtchn_fifo_teardown_locked(d);
     spin_unlock_irqrestore(&evtchn_lock, flags);
     return 0;
+}
+
+static long op_init_control(struct evtchn_init_control *init)
+{
+    return evtchn_fifo_init_control(current_domain(), init);
+}
+
+static long op_expand_array(struct evtchn_expand_array *e)
+{
+    return evtchn_fifo_expand_array(current_domain(), e);
+}
+
+static long op_set_priority(struct evtchn_set_priority *sp)
+{
+    struct evtchn_domain *ed = ed_of(current_domain());
+    unsigned long flags = spin_lock_irqsave(&evtchn_lock);
+    struct evtchn_port *p = evtchn_port_get(&ed->table, sp->port);
+    long rc = 0;
+
+    if (!ed->fifo)
+        rc = -ENOSYS;       /* the 2-level ABI has no priorities */
+    else if (!p || sp->priority > EVTCHN_FIFO_PRIORITY_MIN)
+        rc = -EINVAL;
+    else
+        p->priority = (uint8_t)sp->priority;
+    spin_unlock_irqrestore(&evtchn_lock, flags);
+    return rc;
 }
 
 /* Copies the argument in, runs op, copies it back out when op succeeded. */
@@ -452,10 +485,11 @@ HYPERCALL_HANDLER(do_event_channel_op)
         /* No physical interrupt is routed to guests (no physdev map_pirq yet). */
         return -EINVAL;
     case EVTCHNOP_init_control:
+        WITH_ARG(struct evtchn_init_control, op_init_control, true);
     case EVTCHNOP_expand_array:
+        WITH_ARG(struct evtchn_expand_array, op_expand_array, false);
     case EVTCHNOP_set_priority:
-        /* The FIFO ABI is not provided; Linux then keeps the 2-level ABI. */
-        return -ENOSYS;
+        WITH_ARG(struct evtchn_set_priority, op_set_priority, false);
     default:
         return -ENOSYS;
     }

@@ -66,9 +66,12 @@ bool evtchn_fifo_raise(struct evtchn_fifo_vcpu *fv, evtchn_fifo_word_fn word_of,
 {
     event_word_t *word = word_of(ctx, port);
 
-    if (!word || !fv->cb || priority >= EVTCHN_FIFO_MAX_QUEUES)
+    if (!word)
         return false;
     test_and_set(word, EVTCHN_FIFO_PENDING);
+    /* A vCPU without a control block finds it pending once it has one. */
+    if (!fv->cb || priority >= EVTCHN_FIFO_MAX_QUEUES)
+        return false;
     return link_port(fv, word_of, ctx, word, port, priority);
 }
 
