@@ -9,6 +9,7 @@ The fuzzer throws random hypercalls at the hypervisor: it must survive and
 keep answering; the seed is printed so a failure replays.
 """
 import os
+import random
 import re
 
 import pytest
@@ -43,3 +44,40 @@ def test_mm_attacks_are_refused_with_xens_errors(hv):
         assert verdict.group(1) == "PASS", "\n".join(failures)
         machine.wait_exit(timeout=30)
         assert not PANIC.search(console_log(machine))
+
+
+def fuzz_seed():
+    """LINTEL_FUZZ_SEED replays a run; otherwise every run tries a new seed."""
+    value = os.environ.get("LINTEL_FUZZ_SEED")
+    return int(value, 0) if value else random.SystemRandom().randrange(1, 1 << 53)
+
+
+def run_fuzzer(hv, calls, timeout):
+    seed = fuzz_seed()
+    name = f"pv-mm-fuzz-{calls}-{hv}"
+    replay = f"LINTEL_FUZZ_SEED={seed:#x}"
+    with mm_kernel_machine(hv, "fuzz", name, f"seed={seed:#x} calls={calls}") as machine:
+        machine.start()
+        machine.expect(rf"fuzz: seed {seed:#x}, {calls} calls", timeout=30)
+        try:
+            verdict = machine.expect(r"RESULT: (PASS|FAIL \((\d+) failed\))", timeout=timeout)
+        except Exception as err:
+            raise AssertionError(f"fuzzer did not finish (replay: {replay}); "
+                                 f"see {machine.log_path}") from err
+        log = console_log(machine)
+        failures = [line for line in log.splitlines() if line.startswith("FAIL ")]
+        assert verdict.group(1) == "PASS", f"replay: {replay}\n" + "\n".join(failures)
+        assert f"fuzz: {calls} calls" in log
+        machine.wait_exit(timeout=30)
+        assert not PANIC.search(console_log(machine)), f"replay: {replay}"
+
+
+@pytest.mark.parametrize("hv", HYPERVISORS)
+def test_fuzzer_50000_random_hypercalls(hv):
+    run_fuzzer(hv, 50000, timeout=120)
+
+
+@pytest.mark.soak
+@pytest.mark.parametrize("hv", HYPERVISORS)
+def test_fuzzer_2000000_random_hypercalls(hv):
+    run_fuzzer(hv, 2000000, timeout=3600)
