@@ -15,7 +15,7 @@ from harness.marks import hypervisors
 from harness.qemu import Machine
 
 
-EVENT_KERNELS = ["evtchn_ops", "timers"]
+EVENT_KERNELS = ["evtchn_ops", "timers", "evtchn_fifo"]
 
 
 @pytest.mark.parametrize("hv", hypervisors())
@@ -28,6 +28,26 @@ def test_event_kernel_passes(hv, kernel):
                  dom0_image=None, memory_mb=256, dom0_mem_mb=64) as machine:
         machine.start()
         machine.expect(rf"{kernel}: Lintel PV test kernel", timeout=20)
+        verdict = machine.expect(r"RESULT: (PASS|FAIL \((\d+) failed\))", timeout=60)
+        log = open(machine.log_path, encoding="utf-8", errors="replace").read()
+        failures = [line for line in log.splitlines() if line.startswith("FAIL ")]
+        assert verdict.group(1) == "PASS", "\n".join(failures)
+        machine.wait_exit(timeout=30)
+
+
+@pytest.mark.parametrize("hv", hypervisors())
+def test_events_between_vcpus(hv):
+    """evtchn_smp: IPIs both ways between dom0's two vcpus, vcpu 1's own
+    VIRQ_TIMER, and bind_vcpu moving a channel, each landing in the right
+    vcpu_info. Needs two pCPUs for Xen's dom0_max_vcpus=2."""
+    path = paths.test_kernel("evtchn_smp")
+    if not os.path.exists(path):
+        pytest.fail(f"{path} is missing: run make -C tests/kernels")
+    with Machine(hv=hv, name=f"pv-events-evtchn_smp-{hv}", dom0_kernel=path, dom0_args="",
+                 dom0_image=None, memory_mb=256, dom0_mem_mb=64, smp=2) as machine:
+        machine.hv_args += " dom0_max_vcpus=2"
+        machine.start()
+        machine.expect(r"evtchn_smp: Lintel PV test kernel", timeout=20)
         verdict = machine.expect(r"RESULT: (PASS|FAIL \((\d+) failed\))", timeout=60)
         log = open(machine.log_path, encoding="utf-8", errors="replace").read()
         failures = [line for line in log.splitlines() if line.startswith("FAIL ")]
