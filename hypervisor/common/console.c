@@ -19,7 +19,7 @@
 #define INPUT_POLL_NS      (10 * 1000 * 1000ULL)
 
 static char log_ring_buf[LOG_RING_SIZE];
-static struct console_ring log_ring = { log_ring_buf, LOG_RING_SIZE, 0 };
+static struct console_ring log_ring = { log_ring_buf, LOG_RING_SIZE, 0, 0 };
 /* Allocated with the input poller, once the heap exists. */
 static struct console_ring dom0_input;
 static uint64_t dom0_input_read_pos;
@@ -78,6 +78,23 @@ size_t console_read_log(uint64_t *pos, char *buf, size_t len)
 
     spin_unlock_irqrestore(&console_lock, flags);
     return n;
+}
+
+uint64_t console_log_oldest(void)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    uint64_t pos = console_ring_oldest(&log_ring);
+
+    spin_unlock_irqrestore(&console_lock, flags);
+    return pos;
+}
+
+void console_clear_log(void)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+
+    console_ring_clear(&log_ring);
+    spin_unlock_irqrestore(&console_lock, flags);
 }
 
 size_t console_read_dom0_input(char *buf, size_t len)

@@ -5,6 +5,7 @@ void console_ring_init(struct console_ring *r, char *buf, size_t size)
     r->buf = buf;
     r->size = size;
     r->head = 0;
+    r->floor = 0;
 }
 
 void console_ring_write(struct console_ring *r, const char *s, size_t len)
@@ -16,7 +17,14 @@ void console_ring_write(struct console_ring *r, const char *s, size_t len)
 
 uint64_t console_ring_oldest(const struct console_ring *r)
 {
-    return r->head > r->size ? r->head - r->size : 0;
+    uint64_t kept = r->head > r->size ? r->head - r->size : 0;
+
+    return kept > r->floor ? kept : r->floor;
+}
+
+void console_ring_clear(struct console_ring *r)
+{
+    r->floor = r->head;
 }
 
 size_t console_ring_read(const struct console_ring *r, uint64_t *pos,

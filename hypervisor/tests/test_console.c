@@ -60,6 +60,27 @@ static void ring_partial_reads(void **state)
     assert_int_equal(pos, 8);
 }
 
+static void ring_clear_hides_old_text(void **state)
+{
+    char buf[16], out[32];
+    struct console_ring r;
+    uint64_t pos = 0;
+
+    (void)state;
+    console_ring_init(&r, buf, sizeof(buf));
+    console_ring_write(&r, "old", 3);
+    console_ring_clear(&r);
+    assert_int_equal(console_ring_oldest(&r), 3);
+    assert_int_equal(console_ring_read(&r, &pos, out, sizeof(out)), 0);
+    console_ring_write(&r, "new", 3);
+    pos = 0;
+    assert_int_equal(console_ring_read(&r, &pos, out, sizeof(out)), 3);
+    assert_memory_equal(out, "new", 3);
+    /* Once the ring wraps, the wrap decides what is oldest again. */
+    console_ring_write(&r, "0123456789abcdef", 16);
+    assert_int_equal(console_ring_oldest(&r), 6);
+}
+
 static void ctrl_a_three_times_switches(void **state)
 {
     struct console_input ci;
@@ -150,6 +171,7 @@ int main(void)
         cmocka_unit_test(ring_reads_back_in_order),
         cmocka_unit_test(ring_overwrite_moves_stale_readers_up),
         cmocka_unit_test(ring_partial_reads),
+        cmocka_unit_test(ring_clear_hides_old_text),
         cmocka_unit_test(ctrl_a_three_times_switches),
         cmocka_unit_test(interrupted_sequence_does_not_switch),
         cmocka_unit_test(printf_formats),

@@ -13,12 +13,15 @@ struct console_ring {
     char *buf;
     size_t size;        /* a power of two */
     uint64_t head;      /* total bytes ever written */
+    uint64_t floor;     /* nothing before this is readable (after a clear) */
 };
 
 void console_ring_init(struct console_ring *r, char *buf, size_t size);
 void console_ring_write(struct console_ring *r, const char *s, size_t len);
 /* Oldest stream position still held. */
 uint64_t console_ring_oldest(const struct console_ring *r);
+/* Discards everything written so far (readconsole's clear flag). */
+void console_ring_clear(struct console_ring *r);
 /*
  * Copies up to len bytes from stream position *pos on, moving *pos past
  * them; a position older than the ring holds is first moved up to the

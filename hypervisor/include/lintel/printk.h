@@ -29,8 +29,14 @@ void console_set_serial_output(bool enabled);
  */
 void console_start_emergency(void);
 
-/* Reads the log ring from stream position *pos on; see console_ring.h. */
+/*
+ * The log ring for sysctl readconsole: read from stream position *pos on
+ * (incremental reads keep pos; a full read starts at console_log_oldest()),
+ * and clear (discard everything so far). See console_ring.h.
+ */
 size_t console_read_log(uint64_t *pos, char *buf, size_t len);
+uint64_t console_log_oldest(void);
+void console_clear_log(void);
 
 /* Bytes typed for dom0 while serial input is switched to it. */
 size_t console_read_dom0_input(char *buf, size_t len);
