@@ -29,7 +29,8 @@ def capacity_byte(size):
     """The fuzzer's first byte: exact capacity when small, else 512-byte steps."""
     if size <= 127:
         return (size << 1) | 1
-    return min(255, (size + 511) >> 9) & 0xfe or 2
+    steps = (size + 511) >> 9
+    return min(254, steps + (steps & 1))
 
 
 def make_seeds(seed_dir):

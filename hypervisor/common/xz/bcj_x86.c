@@ -10,9 +10,10 @@
  *  - "history" remembers the E8/E9 bytes seen in the last three positions
  *    that were left alone (bits 1-3 after aging), and whether the byte four
  *    after each was 0x00/0xff (bits 5-7); some patterns veto a conversion;
- *  - if a byte of the result would itself look like an opcode's operand
- *    byte sitting under an earlier unconverted E8/E9, the encoder flipped
- *    bits so the conversion stays reversible, and we undo that the same way.
+ *  - when an unconverted E8/E9 lies 1-3 bytes back, the byte of the result
+ *    it would cover is tested: while that byte is 0x00/0xff the conversion
+ *    is redone on the result with the bits below that byte inverted. The
+ *    encoder ran the same rounds, so replaying them inverts its choice.
  * Conversion state restarts at each block, and the last four bytes of a
  * block can never start an operand, so one pass over a whole block is
  * exactly what the encoder's chunked passes did.
