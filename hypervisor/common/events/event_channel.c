@@ -17,6 +17,7 @@
 #include <lintel/evtchn_table.h>
 #include <lintel/guest_access.h>
 #include <lintel/hypercall_handlers.h>
+#include <lintel/keyhandler.h>
 #include <lintel/lib.h>
 #include <lintel/mm.h>
 #include <lintel/printk.h>
@@ -38,6 +39,7 @@ struct delivery {
 };
 
 static spinlock_t evtchn_lock = SPINLOCK_INIT;
+static struct evtchn_domain *all_domains;
 
 unsigned long evtchn_lock_irqsave(void)
 {
@@ -100,8 +102,13 @@ void vcpu_kick(struct vcpu *v)
     vcpu_unblock(v);
 }
 
+static void dump_key(char key);
+
 int evtchn_init_domain(struct domain *d)
 {
+    static bool key_registered;
+    unsigned long flags;
+
     uint32_t capacity = d->is_privileged ? DOM0_MAX_PORTS : DOMU_MAX_PORTS;
     struct evtchn_domain *ed = xzalloc(sizeof(*ed) + capacity * sizeof(struct evtchn_port));
     uint32_t (*virq)[NR_VIRQS] = xzalloc(d->max_vcpus * sizeof(*virq));
@@ -111,10 +118,17 @@ int evtchn_init_domain(struct domain *d)
         xfree(virq);
         return -ENOMEM;
     }
+    ed->domain = d;
     ed->ops = &evtchn_2l_ops;
     ed->virq_port = virq;
     evtchn_table_init(&ed->table, ed->ports, capacity, capacity, virq, d->max_vcpus);
+    flags = spin_lock_irqsave(&evtchn_lock);
+    ed->next = all_domains;
+    all_domains = ed;
     d->evtchn = ed;
+    spin_unlock_irqrestore(&evtchn_lock, flags);
+    if (!key_registered)
+        key_registered = keyhandler_register('e', dump_key, "dump event channels");
     return 0;
 }
 
@@ -177,6 +191,12 @@ void evtchn_destroy_domain(struct domain *d)
     /* Peers learn that their end went quiet: it is unbound now. */
     close_all_locked(d, true, peers, MAX_PEER_NOTIFICATIONS, &n);
     evtchn_fifo_teardown_locked(d);
+    for (struct evtchn_domain **pp = &all_domains; *pp; pp = &(*pp)->next) {
+        if (*pp == ed) {
+            *pp = ed->next;
+            break;
+        }
+    }
     d->evtchn = NULL;
     spin_unlock_irqrestore(&evtchn_lock, flags);
     for (unsigned i = 0; i < n; i++)
@@ -493,4 +513,47 @@ HYPERCALL_HANDLER(do_event_channel_op)
     default:
         return -ENOSYS;
     }
+}
+
+/* ---- debug key ---- */
+
+static const char *const state_names[] = {
+    [EVTCHN_FREE] = "free", [EVTCHN_RESERVED] = "reserved", [EVTCHN_UNBOUND] = "unbound",
+    [EVTCHN_INTERDOMAIN] = "interdomain", [EVTCHN_PIRQ] = "pirq", [EVTCHN_VIRQ] = "virq",
+    [EVTCHN_IPI] = "ipi",
+};
+
+static void dump_port(struct evtchn_domain *ed, uint32_t port)
+{
+    const struct evtchn_port *p = &ed->table.ports[port];
+
+    printk("    port %4u: %-11s vcpu %u prio %u%s%s", port, state_names[p->state],
+           p->notify_vcpu, p->priority,
+           ed->ops->is_pending(ed->domain, port) ? " pending" : "",
+           ed->ops->is_masked(ed->domain, port) ? " masked" : "");
+    if (p->state == EVTCHN_INTERDOMAIN)
+        printk(" -> d%u port %u\n", p->peer_dom, p->peer_port);
+    else if (p->state == EVTCHN_UNBOUND)
+        printk(" for d%u\n", p->peer_dom);
+    else if (p->state == EVTCHN_VIRQ || p->state == EVTCHN_PIRQ)
+        printk(" %s %u\n", state_names[p->state], p->virq_or_pirq);
+    else
+        printk("\n");
+}
+
+static void dump_key(char key)
+{
+    unsigned long flags;
+
+    (void)key;
+    printk("Event channels:\n");
+    flags = spin_lock_irqsave(&evtchn_lock);
+    for (struct evtchn_domain *ed = all_domains; ed; ed = ed->next) {
+        printk("  %s: %s ABI, ports valid below %u (limit %u)\n", ed->domain->name,
+               ed->ops->name, ed->table.valid_ports, ed->table.max_ports);
+        for (uint32_t port = 1; port < ed->table.valid_ports; port++)
+            if (ed->table.ports[port].state != EVTCHN_FREE)
+                dump_port(ed, port);
+    }
+    spin_unlock_irqrestore(&evtchn_lock, flags);
 }

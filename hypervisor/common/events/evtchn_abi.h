@@ -13,6 +13,8 @@ struct evtchn_abi_ops;
 
 /* A domain's event-channel state (d->evtchn). */
 struct evtchn_domain {
+    struct domain *domain;
+    struct evtchn_domain *next;         /* all domains, for the debug key */
     struct evtchn_table table;
     const struct evtchn_abi_ops *ops;
     struct evtchn_fifo_domain *fifo;    /* after EVTCHNOP_init_control */

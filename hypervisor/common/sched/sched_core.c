@@ -352,17 +352,17 @@ static void runqueue_key(char key)
                sd->credit.cap);
         for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++) {
             struct credit_vcpu *c = sd->vcpus[i];
-            struct sched_vcpu *sv;
+            struct vcpu_runstate_info rs;
 
             if (!c)
                 continue;
-            sv = sched_vcpu(c->owner);
+            runstate_snapshot(&sched_vcpu(c->owner)->runstate, (uint64_t)now_ns(), &rs);
             printk("    vcpu %u: credit %ld ns, %s%s%s, running %lu ms, runnable %lu ms, "
                    "blocked %lu ms\n", i, (long)c->credit, prio_names[c->prio],
                    c->queued ? ", queued" : "", credit_is_parked(c) ? ", parked" : "",
-                   (unsigned long)(sv->runstate.time[RUNSTATE_running] / 1000000),
-                   (unsigned long)(sv->runstate.time[RUNSTATE_runnable] / 1000000),
-                   (unsigned long)(sv->runstate.time[RUNSTATE_blocked] / 1000000));
+                   (unsigned long)(rs.time[RUNSTATE_running] / 1000000),
+                   (unsigned long)(rs.time[RUNSTATE_runnable] / 1000000),
+                   (unsigned long)(rs.time[RUNSTATE_blocked] / 1000000));
         }
     }
 }

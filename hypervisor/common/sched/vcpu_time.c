@@ -32,8 +32,13 @@
 #define FAR_FUTURE_NS       (1ULL << 50)
 #define FAR_FUTURE_RETRY_NS MILLISECS(100)
 
+/* How often the running vCPU's record is re-anchored to the hypervisor clock. */
+#define REFRESH_NS          NSEC_PER_SEC
+
 static struct pvclock_scale guest_scale;
 static bool guest_scale_ready;
+static struct timer refresh_timer;
+static bool refresh_timer_ready;
 /* Wallclock at system time 0. */
 static uint64_t wc_sec;
 static uint32_t wc_nsec;
@@ -67,6 +72,32 @@ void vcpu_time_publish(struct vcpu *v)
         return;
     now = now_ns();
     pvclock_publish(&vi->time, ns_to_tsc(now), (uint64_t)now, scale(), 0);
+}
+
+/*
+ * The running vCPU may be reading its record right now: the new one must
+ * not read earlier than the old one did, so time never steps back by the
+ * few ns per second the two scales can disagree (a switch-in re-anchors
+ * exactly).
+ */
+static void republish_monotonic(struct vcpu_info *vi)
+{
+    s_time_t now = now_ns();
+    uint64_t tsc = ns_to_tsc(now);
+    uint64_t guest = pvclock_read(&vi->time, tsc);
+
+    pvclock_publish(&vi->time, tsc, MAX((uint64_t)now, guest), scale(), 0);
+}
+
+static void refresh_running(void *unused)
+{
+    struct vcpu *v = current_vcpu();
+    struct vcpu_info *vi = is_idle_vcpu(v) ? NULL : pv_vcpu_info(v);
+
+    (void)unused;
+    timer_set(&refresh_timer, now_ns() + (s_time_t)REFRESH_NS);
+    if (vi && vi->time.version)
+        republish_monotonic(vi);
 }
 
 static void wallclock_base(void)
@@ -115,6 +146,7 @@ static void singleshot_fired(void *data)
     send_guest_vcpu_virq(data, VIRQ_TIMER);
 }
 
+/* Ticks keep their cadence; a tick delayed past a whole period restarts it. */
 static void periodic_tick(void *data)
 {
     struct vcpu *v = data;
@@ -124,8 +156,10 @@ static void periodic_tick(void *data)
     if (!sv->period_ns)
         return;
     send_guest_vcpu_virq(v, VIRQ_TIMER);
-    sv->periodic_last = now;
-    timer_set(&sv->periodic, (s_time_t)(now + sv->period_ns));
+    sv->periodic_last += sv->period_ns;
+    if (now >= sv->periodic_last + sv->period_ns || now < sv->periodic_last)
+        sv->periodic_last = now;
+    timer_set(&sv->periodic, (s_time_t)(sv->periodic_last + sv->period_ns));
 }
 
 static void poll_timed_out(void *data)
@@ -135,6 +169,11 @@ static void poll_timed_out(void *data)
 
 void vcpu_time_setup(struct sched_vcpu *sv)
 {
+    if (!refresh_timer_ready) {
+        timer_init(&refresh_timer, refresh_running, NULL);
+        timer_set(&refresh_timer, now_ns() + (s_time_t)REFRESH_NS);
+        refresh_timer_ready = true;
+    }
     timer_init(&sv->singleshot, singleshot_fired, sv->vcpu);
     timer_init(&sv->periodic, periodic_tick, sv->vcpu);
     timer_init(&sv->poll_timeout, poll_timed_out, sv->vcpu);
