@@ -320,3 +320,51 @@ TEST(user_mode_int3_ignores_the_gate_dpl)
     EXPECT_EQ(last_trap.vector, 3);
     EXPECT_OK(traps_install());
 }
+
+/*
+ * rcx and r11 are the registers the hypervisor's own syscall/sysret path
+ * uses; a trap and its iret must still hand them back untouched, in
+ * either mode.
+ */
+static volatile unsigned long seen_rcx, seen_r11, seen_rbx;
+
+static void user_registers_across_int3(void)
+{
+    unsigned long rcx, r11, rbx;
+
+    asm volatile("mov $0x1111222233334444, %%rcx\n"
+                 "mov $0x5555666677778888, %%r11\n"
+                 "mov $0x9999aaaabbbbcccc, %%rbx\n"
+                 "int3\n"
+                 "mov %%rcx, %0\n"
+                 "mov %%r11, %1\n"
+                 "mov %%rbx, %2\n"
+                 : "=r"(rcx), "=r"(r11), "=r"(rbx) : : "rcx", "r11", "rbx");
+    seen_rcx = rcx;
+    seen_r11 = r11;
+    seen_rbx = rbx;
+    user_return(11);
+}
+
+TEST(registers_survive_a_trap)
+{
+    unsigned long rcx, r11;
+
+    trap_reset();
+    asm volatile("mov $0x0123456789abcdef, %%rcx\n"
+                 "mov $0x0fedcba987654321, %%r11\n"
+                 "int3\n"
+                 "mov %%rcx, %0\n"
+                 "mov %%r11, %1\n"
+                 : "=r"(rcx), "=r"(r11) : : "rcx", "r11");
+    EXPECTED_TRAPS(1);
+    EXPECT_EQ(rcx, 0x0123456789abcdefUL);
+    EXPECT_EQ(r11, 0x0fedcba987654321UL);
+
+    trap_reset();
+    EXPECT_EQ(user_call(user_registers_across_int3, user_stack_top), 11);
+    EXPECTED_TRAPS(1);
+    EXPECT_EQ(seen_rcx, 0x1111222233334444UL);
+    EXPECT_EQ(seen_r11, 0x5555666677778888UL);
+    EXPECT_EQ(seen_rbx, 0x9999aaaabbbbccccUL);
+}
