@@ -19,7 +19,7 @@ from harness.qemu import Machine
 LINTEL_CANNOT_RUN_PV = "Lintel does not implement all that this kernel checks yet"
 
 CHECK_KERNELS = ["hello", "hypercalls", "traps", "evtchn", "mm", "gnttab", "bootcalls", "time",
-                 "bench", "privops"]
+                 "bench", "privops", "syscalls"]
 
 
 # Kernels whose checks all pass on Lintel today; the others stay strict xfails.

@@ -16,15 +16,27 @@
 #ifndef TESTKERNEL_USERMODE_H
 #define TESTKERNEL_USERMODE_H
 
-#include <stddef.h>
+/*
+ * rdi tells the syscall callback what a syscall from user mode wants:
+ * USER_SYSCALL_END ends user_call, USER_SYSCALL_ECHO counts the call in
+ * user_echo_syscalls and returns to user mode the way Linux returns from a
+ * system call (iret with VGCF_in_syscall).
+ */
+#define USER_SYSCALL_END  0
+#define USER_SYSCALL_ECHO 0xec40
+
+#ifndef __ASSEMBLY__
+extern volatile unsigned long user_echo_syscalls;
 
 long user_mode_setup(void);
 long user_call(void (*fn)(void), void *user_stack_top);
 
 static inline void __attribute__((noreturn)) user_return(long value)
 {
-    asm volatile("syscall" : : "a"(value) : "rcx", "r11", "memory");
+    asm volatile("syscall" : : "a"(value), "D"((unsigned long)USER_SYSCALL_END)
+                 : "rcx", "r11", "memory");
     __builtin_unreachable();
 }
+#endif
 
 #endif /* TESTKERNEL_USERMODE_H */

@@ -6,8 +6,11 @@
  * user mode) and jumps to the iret stub. The syscall from user mode comes
  * back on the stack_switch stack in kernel mode; syscall_callback drops
  * that frame and resumes user_call's caller with rax as the result.
+ * An echo syscall instead goes straight back to user mode.
  */
 #include <public/xen.h>
+
+#include "lib/usermode.h"
 
     .text
     .globl user_call
@@ -29,6 +32,20 @@ user_call:
 
     .globl syscall_callback
 syscall_callback:
+    cmp $USER_SYSCALL_ECHO, %rdi
+    jne end_user_call
+    lock incq user_echo_syscalls(%rip)
+    /*
+     * The frame holds the user's rcx and r11 (return address and flags, as
+     * the syscall instruction left them), then rip, cs, rflags, rsp, ss.
+     * Returning with VGCF_in_syscall is the sysret-style exit Linux uses.
+     */
+    pop %rcx
+    pop %r11
+    pushq $VGCF_in_syscall
+    jmp hypercall_page + __HYPERVISOR_iret * 32
+
+end_user_call:
     mov user_call_saved_rsp(%rip), %rsp
     pop %r15
     pop %r14
@@ -41,4 +58,7 @@ syscall_callback:
     .section .bss
     .balign 8
 user_call_saved_rsp:
+    .quad 0
+    .globl user_echo_syscalls
+user_echo_syscalls:
     .quad 0
