@@ -76,7 +76,7 @@ void bcj_x86_decode(uint8_t *buf, size_t len, uint32_t start_offset)
     while (i <= len - INSN_BYTES) {
         uint32_t gap, rel;
 
-        if (buf[i] != 0xe8 && buf[i] != 0xe9) {
+        if ((buf[i] & 0xfe) != 0xe8) {          /* neither E8 nor E9 */
             i++;
             continue;
         }

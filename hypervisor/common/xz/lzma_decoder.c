@@ -235,6 +235,9 @@ static enum lzma_result decode_symbols(struct lzma_cursor *c, struct lzma_decode
             decode_literal(c, d, m);
         } else {
             len = decode_match(c, m, pos_state);
+            /* A distance decoded from zeros past the end is no evidence. */
+            if (c->rc.overrun)
+                return LZMA_TRUNCATED;
             if (c->rep0 >= c->pos - c->start || c->rep0 >= c->dict_size)
                 return LZMA_BAD_DISTANCE;
             if (len > c->limit - c->pos)
