@@ -93,6 +93,13 @@ def test_boots_to_ready_with_memory_map_and_modules():
         assert m.console_text().count("Lintel: ready") == 1
 
 
+def test_acpi_madt_lists_the_cpus():
+    with lintel("smp2", smp=2) as m:
+        m.start()
+        m.expect(r"ACPI: 2 CPUs in the MADT", timeout=60)
+        m.expect(READY)
+
+
 def time_now_ns(m):
     m.send("t")
     return int(m.expect(r"Time: now=(\d+) ns", timeout=10).group(1))

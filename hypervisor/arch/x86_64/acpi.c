@@ -133,6 +133,29 @@ static void parse_fadt(const struct acpi_header *h)
         parse_s5(d);
 }
 
+/* Local APIC (type 0) and x2APIC (type 9) entries, enabled or online-capable. */
+static void parse_madt_cpus(const struct acpi_header *h)
+{
+    const uint8_t *p = (const uint8_t *)h + 44, *end = (const uint8_t *)h + h->length;
+
+    for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
+        uint32_t id, flags;
+
+        if (p[0] == 0 && p[1] >= 8) {
+            id = p[3];
+            memcpy(&flags, p + 4, 4);
+        } else if (p[0] == 9 && p[1] >= 16) {
+            memcpy(&id, p + 4, 4);
+            memcpy(&flags, p + 8, 4);
+        } else {
+            continue;
+        }
+        if (!(flags & 3) || acpi.cpu_count == ACPI_MAX_CPUS)
+            continue;
+        acpi.cpu_apic_ids[acpi.cpu_count++] = id;
+    }
+}
+
 static void parse_table(const struct acpi_header *h)
 {
     if (!memcmp(h->signature, "FACP", 4)) {
@@ -141,6 +164,7 @@ static void parse_table(const struct acpi_header *h)
         uint32_t lapic;
         memcpy(&lapic, (const uint8_t *)h + 36, 4);
         acpi.lapic_addr = lapic;
+        parse_madt_cpus(h);
     } else if (!memcmp(h->signature, "HPET", 4) && h->length >= 56) {
         memcpy(&acpi.hpet_addr, (const uint8_t *)h + 44, 8);
     }
@@ -188,4 +212,6 @@ void acpi_init(const struct boot_info *bi)
             acpi.reset_supported ? (acpi.reset_space == 1 ? "port" : "mmio") : "none",
             (unsigned long)acpi.reset_addr, acpi.reset_value,
             (unsigned long)acpi.lapic_addr, (unsigned long)acpi.hpet_addr);
+    pr_info("ACPI: %u CPU%s in the MADT (Lintel runs on the boot CPU only)\n",
+            acpi.cpu_count, acpi.cpu_count == 1 ? "" : "s");
 }

@@ -4,6 +4,8 @@
 
 #include <lintel/bootinfo.h>
 
+#define ACPI_MAX_CPUS 64
+
 struct acpi_info {
     bool present;
     uint16_t pm1a_cnt, pm1b_cnt;    /* I/O ports; 0 = absent */
@@ -15,6 +17,8 @@ struct acpi_info {
     uint8_t reset_value;
     uint64_t lapic_addr;
     uint64_t hpet_addr;
+    unsigned cpu_count;             /* enabled processors in the MADT */
+    uint32_t cpu_apic_ids[ACPI_MAX_CPUS];
 };
 
 extern struct acpi_info acpi;
