@@ -57,3 +57,37 @@ TEST(syscalls_return_to_user_mode)
     /* No trap was involved. */
     EXPECTED_TRAPS(0);
 }
+
+/*
+ * The GS base follows the mode: the kernel's (SEGBASE_GS_KERNEL) in kernel
+ * mode, the user's (SEGBASE_GS_USER) in user mode; the hypervisor swaps
+ * them on every crossing, as swapgs would. Linux keeps per-CPU data behind
+ * the kernel one.
+ */
+static unsigned long kernel_gs_word = 0x6b65726e656c0001UL;  /* "kernel" */
+static unsigned long user_gs_word = 0x0000757365720002UL;    /* "user" */
+static volatile unsigned long gs_seen_in_user;
+
+static unsigned long read_gs_word(void)
+{
+    unsigned long v;
+    asm volatile("mov %%gs:0, %0" : "=r"(v));
+    return v;
+}
+
+static void user_read_gs(void)
+{
+    gs_seen_in_user = read_gs_word();
+    user_return(5);
+}
+
+TEST(gs_base_follows_the_mode)
+{
+    EXPECT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, (unsigned long)&kernel_gs_word));
+    EXPECT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, (unsigned long)&user_gs_word));
+    EXPECT_EQ(read_gs_word(), kernel_gs_word);
+    EXPECT_EQ(user_call(user_read_gs, user_stack_top), 5);
+    EXPECT_EQ(gs_seen_in_user, user_gs_word);
+    /* And back in kernel mode the kernel's base is in force again. */
+    EXPECT_EQ(read_gs_word(), kernel_gs_word);
+}
