@@ -44,9 +44,9 @@ TEST(null_hypercall)
     long failures = 0;
 
     begin();
-    for (int i = 0; i < 20000; i++)
+    for (int i = 0; i < 10000; i++)
         failures += HYPERVISOR_xen_version(XENVER_version, 0) <= 0;
-    report("xen_version", 20000);
+    report("xen_version", 10000);
     EXPECT_EQ(failures, 0);
 }
 
@@ -58,9 +58,9 @@ TEST(multicall_of_eight)
     for (int i = 0; i < 8; i++)
         calls[i] = (multicall_entry_t){ .op = __HYPERVISOR_xen_version, .args = { XENVER_version } };
     begin();
-    for (int i = 0; i < 5000; i++)
+    for (int i = 0; i < 2000; i++)
         failures += HYPERVISOR_multicall(calls, 8) != 0;
-    report("multicall_8_xen_version", 5000);
+    report("multicall_8_xen_version", 2000);
     EXPECT_EQ(failures, 0);
 }
 
@@ -71,9 +71,9 @@ TEST(update_va_mapping)
     long failures = 0;
 
     begin();
-    for (int i = 0; i < 5000; i++)
+    for (int i = 0; i < 2000; i++)
         failures += remap(va, (i & 1) ? a : b, RW_FLAGS) != 0;
-    report("update_va_mapping_invlpg", 5000);
+    report("update_va_mapping_invlpg", 2000);
     failures += remap(va, a, RW_FLAGS) != 0;
     EXPECT_EQ(failures, 0);
 }
@@ -102,10 +102,10 @@ TEST(trap_bounce_and_iret)
 {
     trap_reset();
     begin();
-    for (int i = 0; i < 5000; i++)
+    for (int i = 0; i < 2000; i++)
         asm volatile("int3");
-    report("int3_bounce_iret", 5000);
-    EXPECT_EQ(last_trap.count, 5000);
+    report("int3_bounce_iret", 2000);
+    EXPECT_EQ(last_trap.count, 2000);
 }
 
 TEST(page_fault_bounce)
@@ -114,10 +114,10 @@ TEST(page_fault_bounce)
 
     trap_reset();
     begin();
-    for (int i = 0; i < 5000; i++)
+    for (int i = 0; i < 2000; i++)
         FAULT_PROBE("mov (%1), %0", : "+r"(value) : "r"(0x1000UL));
-    report("page_fault_bounce_iret", 5000);
-    EXPECT_EQ(last_trap.count, 5000);
+    report("page_fault_bounce_iret", 2000);
+    EXPECT_EQ(last_trap.count, 2000);
 }
 
 TEST(event_loopback)
@@ -134,12 +134,12 @@ TEST(event_loopback)
     send.port = bind.local_port;
     before = event_upcalls;
     begin();
-    for (int i = 0; i < 5000; i++)
+    for (int i = 0; i < 2000; i++)
         HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
-    report("evtchn_send_and_upcall", 5000);
+    report("evtchn_send_and_upcall", 2000);
     events_disable();
     /* Every send was delivered as its own upcall. */
-    EXPECT_EQ(event_upcalls - before, 5000);
+    EXPECT_EQ(event_upcalls - before, 2000);
 }
 
 static void user_nothing(void)
