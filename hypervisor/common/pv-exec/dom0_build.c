@@ -19,12 +19,19 @@
 #include <lintel/pv_kernel_notes.h>
 #include <lintel/pv_mm.h>
 #include <lintel/setup.h>
+#include <lintel/xz.h>
 #include <public/xen.h>
 
 #define PTE_ACCESSED  (1ULL << 5)
 #define PTE_DIRTY     (1ULL << 6)
 #define GUEST_TABLE_FLAGS (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_ACCESSED | PTE_DIRTY)
 #define DEFAULT_RESERVE_PAGES (64ULL << (20 - PAGE_SHIFT))
+
+struct unpacked_kernel {
+    void *data;                 /* alloc_xen_pages(order), or NULL */
+    unsigned order;
+    struct elf_image elf;
+};
 
 struct dom0_build {
     struct domain *d;
@@ -107,9 +114,20 @@ static int allocate_memory(struct dom0_build *b)
     return 0;
 }
 
-static void load_kernel(const struct dom0_build *b)
+/*
+ * Segments go where their physical address says, moved up into the
+ * virtual range: va = paddr - PADDR_OFFSET + VIRT_BASE, as Xen loads them
+ * (Linux's per-CPU segment has virtual address 0, only its paddr is real).
+ */
+static uint64_t load_address(const struct pv_kernel_notes *n, const struct elf64_phdr *ph)
 {
-    const struct elf_image *img = b->elf;
+    return ph->paddr - n->paddr_offset + n->virt_base;
+}
+
+static void for_each_load_segment(const struct elf_image *img,
+                                  void (*fn)(void *ctx, const struct elf64_phdr *ph),
+                                  void *ctx)
+{
     struct elf64_ehdr eh;
 
     memcpy(&eh, img->data, sizeof(eh));
@@ -117,11 +135,38 @@ static void load_kernel(const struct dom0_build *b)
         struct elf64_phdr ph;
 
         memcpy(&ph, img->data + eh.phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
-        if (ph.type != ELF_PT_LOAD || !ph.filesz)
-            continue;
-        /* bss is already zero: every frame was cleared when allocated. */
-        copy_to_layout(b, ph.vaddr, img->data + ph.offset, ph.filesz);
+        if (ph.type == ELF_PT_LOAD && ph.memsz)
+            fn(ctx, &ph);
     }
+}
+
+struct span {
+    const struct pv_kernel_notes *notes;
+    uint64_t lo, hi;
+};
+
+static void widen_span(void *ctx, const struct elf64_phdr *ph)
+{
+    struct span *s = ctx;
+    uint64_t start = load_address(s->notes, ph);
+
+    s->lo = MIN(s->lo, start);
+    s->hi = MAX(s->hi, start + ph->memsz);
+}
+
+static void copy_segment(void *ctx, const struct elf64_phdr *ph)
+{
+    const struct dom0_build *b = ctx;
+
+    /* bss is already zero: every frame was cleared when allocated. */
+    if (ph->filesz)
+        copy_to_layout(b, load_address(&b->notes, ph), b->elf->data + ph->offset,
+                       ph->filesz);
+}
+
+static void load_kernel(const struct dom0_build *b)
+{
+    for_each_load_segment(b->elf, copy_segment, (void *)b);
 }
 
 /*
@@ -179,20 +224,79 @@ static void write_start_info(const struct dom0_build *b, const char *cmdline)
     copy_to_layout(b, l->start_info, &si, sizeof(si));
 }
 
-static int read_kernel(const struct boot_module *m, struct kernel_image *k, char *err,
-                       size_t err_len)
+/*
+ * A bzImage carries the ELF vmlinux as an .xz payload: unpack it into
+ * hypervisor pages, freed once dom0 is built.
+ */
+static int unpack_bzimage(const struct boot_module *m, const struct kernel_image *k,
+                          struct unpacked_kernel *out, char *err, size_t err_len)
+{
+    const uint8_t *payload = (const uint8_t *)phys_to_virt(m->start) + k->payload_offset;
+    size_t size, len;
+    unsigned order = 0;
+    int rc;
+
+    if (strcmp(k->compression, "xz")) {
+        lintel_snprintf(err, err_len, "module 0 is a bzImage with a %s payload; only xz "
+                        "payloads are unpacked", k->compression);
+        return -ENOSYS;
+    }
+    rc = xz_linux_payload_size(payload, k->payload_length, &size, err, err_len);
+    if (rc)
+        return rc;
+    while ((PAGE_SIZE << order) < size)
+        order++;
+    out->data = alloc_xen_pages(order);
+    if (!out->data) {
+        lintel_snprintf(err, err_len, "no room for the %lu KiB unpacked kernel",
+                        (unsigned long)(size >> 10));
+        return -ENOMEM;
+    }
+    out->order = order;
+    rc = xz_decompress_linux_payload(payload, k->payload_length, out->data,
+                                     PAGE_SIZE << order, &len, err, err_len);
+    if (rc)
+        return rc;
+    printk("dom0: unpacked the bzImage's xz payload: %lu KiB -> %lu KiB\n",
+           (unsigned long)(k->payload_length >> 10), (unsigned long)(len >> 10));
+    return elf_parse(out->data, len, &out->elf, err, err_len);
+}
+
+/*
+ * Multiboot1 loaders (QEMU's -initrd, GRUB's "module") give each module's
+ * path before its arguments; Xen drops it from dom0's command line too.
+ */
+static const char *dom0_cmdline(const struct boot_info *bi)
+{
+    const char *s = bi->modules[0].cmdline;
+
+    if (bi->protocol != 1)
+        return s;
+    while (*s == ' ')
+        s++;
+    while (*s && *s != ' ')
+        s++;
+    while (*s == ' ')
+        s++;
+    return s;
+}
+
+static int read_kernel(const struct boot_module *m, struct kernel_image *k,
+                       struct unpacked_kernel *unpacked, const struct elf_image **elf,
+                       char *err, size_t err_len)
 {
     int rc = kernel_image_check(phys_to_virt(m->start), m->end - m->start, k, err,
                                 err_len);
 
     if (rc)
         return rc;
-    if (k->format == KERNEL_BZIMAGE) {
-        lintel_snprintf(err, err_len, "module 0 is a bzImage (%s payload); this build "
-                        "of the dom0 builder takes ELF kernels only", k->compression);
-        return -ENOSYS;
+    if (k->format == KERNEL_ELF) {
+        *elf = &k->elf;
+        return 0;
     }
-    return 0;
+    rc = unpack_bzimage(m, k, unpacked, err, err_len);
+    *elf = &unpacked->elf;
+    return rc;
 }
 
 static void print_layout(const struct dom0_build *b)
@@ -220,6 +324,7 @@ static int build(struct dom0_build *b, const struct boot_info *bi, char *err,
                  size_t err_len)
 {
     struct dom0_layout_request req;
+    struct span span;
     struct vcpu *v;
     mfn_t l4;
     int rc;
@@ -229,10 +334,12 @@ static int build(struct dom0_build *b, const struct boot_info *bi, char *err,
         return rc;
     b->initrd = bi->module_count > 1 ? &bi->modules[1] : NULL;
     b->nr_pages = choose_nr_pages();
+    span = (struct span){ &b->notes, UINT64_MAX, 0 };
+    for_each_load_segment(b->elf, widen_span, &span);
     req = (struct dom0_layout_request){
         .virt_base = b->notes.virt_base,
-        .kernel_start = b->elf->virt_lo,
-        .kernel_end = b->elf->virt_hi,
+        .kernel_start = span.lo,
+        .kernel_end = span.hi,
         .nr_pages = b->nr_pages,
         .initrd_len = b->initrd ? b->initrd->end - b->initrd->start : 0,
     };
@@ -258,7 +365,7 @@ static int build(struct dom0_build *b, const struct boot_info *bi, char *err,
                        b->initrd->end - b->initrd->start);
     for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++)
         copy_to_layout(b, b->layout.p2m_start + pfn * 8, &b->p2m[pfn], 8);
-    write_start_info(b, bi->modules[0].cmdline);
+    write_start_info(b, dom0_cmdline(bi));
     if (b->notes.has_hypercall_page)
         pv_write_hypercall_page(guest_page(b, dom0_layout_pfn(&b->layout,
                                                               b->notes.hypercall_page)));
@@ -282,16 +389,17 @@ struct domain *dom0_build(const struct boot_info *bi)
 {
     struct dom0_build b;
     struct kernel_image k;
+    struct unpacked_kernel unpacked = { .data = NULL };
     char err[160];
     int rc;
 
     memset(&b, 0, sizeof(b));
-    rc = read_kernel(&bi->modules[0], &k, err, sizeof(err));
-    if (!rc) {
-        b.elf = &k.elf;
+    rc = read_kernel(&bi->modules[0], &k, &unpacked, &b.elf, err, sizeof(err));
+    if (!rc)
         rc = build(&b, bi, err, sizeof(err));
-    }
     xfree(b.p2m);
+    if (unpacked.data)
+        free_xen_pages(unpacked.data, unpacked.order);
     if (rc) {
         pr_err("dom0: %s\n", err);
         return NULL;

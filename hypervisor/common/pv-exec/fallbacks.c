@@ -115,6 +115,12 @@ __attribute__((weak)) void put_page_type(mfn_t mfn)
     (void)mfn;
 }
 
+__attribute__((weak)) int pv_mm_pt_write(struct domain *d, uint64_t maddr, uint64_t val)
+{
+    (void)d, (void)maddr, (void)val;
+    return -ENOSYS;
+}
+
 void pv_mm_fallback_warn(void)
 {
     if (mm_fallback_used)

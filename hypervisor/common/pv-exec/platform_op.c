@@ -9,6 +9,7 @@
 #include <lintel/guest_access.h>
 #include <lintel/hypercall_handlers.h>
 #include <lintel/lib.h>
+#include <lintel/printk.h>
 #include <lintel/x86.h>
 #include <public/platform.h>
 
@@ -80,6 +81,7 @@ HYPERCALL_HANDLER(do_platform_op)
         rc = get_cpu_version(&op);
         break;
     default:
+        pr_debug("platform_op: command %u not provided\n", op.cmd);
         return -ENOSYS;
     }
     if (!rc && copy_to_guest(a1, &op, sizeof(op)))

@@ -13,6 +13,7 @@
 #include <lintel/pv_exec.h>
 #include <lintel/pv_mm.h>
 #include <lintel/sched.h>
+#include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
@@ -65,7 +66,7 @@ static long vcpu_up(struct vcpu *v)
     return 0;
 }
 
-/* The last online vCPU of a domain cannot be taken down. */
+/* Taking the last online vCPU down powers the domain off, as on Xen. */
 static long vcpu_down(struct vcpu *v)
 {
     struct domain *d = v->domain;
@@ -74,8 +75,10 @@ static long vcpu_down(struct vcpu *v)
     for (unsigned i = 0; i < d->max_vcpus; i++)
         if (d->vcpus[i] && d->vcpus[i] != v && d->vcpus[i]->online)
             other_online = true;
-    if (!other_online)
-        return -EINVAL;
+    if (!other_online) {
+        domain_shutdown(d, SHUTDOWN_poweroff);
+        return 0;
+    }
     if (v->online) {
         v->online = false;
         sched_sleep(v);

@@ -83,6 +83,21 @@ bool pv_emulate_gp(struct cpu_regs *regs);
 bool pv_emulate_ud(struct cpu_regs *regs);
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 
+/*
+ * Writable page tables: emulates a faulting 8-byte store into a guest page
+ * table (arch/x86_64/pv/ptwr.c); false when it was not one.
+ */
+bool pv_emulate_pt_write(struct cpu_regs *regs, uint64_t cr2);
+/*
+ * PV-MM's side of it: validates val as a new entry at machine address
+ * maddr of one of d's page tables, exactly as MMU_NORMAL_PT_UPDATE does,
+ * and writes it; 0 or a negative errno. (A weak -ENOSYS stand-in links
+ * until PV-MM provides it.)
+ */
+int pv_mm_pt_write(struct domain *d, uint64_t maddr, uint64_t val);
+/* vm_assist state of d (VMASST_TYPE_*). */
+bool pv_vm_assist_enabled(const struct domain *d, unsigned type);
+
 /* The hypercall page of a 64-bit PV guest, written into page. */
 void pv_write_hypercall_page(void *page);
 

@@ -42,6 +42,7 @@ struct pv_vcpu {
 
     uint64_t debugreg[8];
     uint64_t cr2;                   /* also mirrored in vcpu_info->arch.cr2 */
+    uint64_t guest_cr4;             /* what mov from %cr4 shows the guest */
     bool fpu_switched_out;          /* fpu_taskswitch(1): #NM to the guest */
     unsigned iopl;                  /* physdev set_iopl, dom0 */
 

@@ -17,6 +17,7 @@
 #include <lintel/hypercall_handlers.h>
 #include <lintel/lib.h>
 #include <lintel/printk.h>
+#include <lintel/setup.h>
 #include <lintel/pv_exec.h>
 #include <lintel/traps.h>
 #include <lintel/x86.h>
@@ -36,6 +37,7 @@
 #define PF_ERROR_USER 4
 
 struct bounce {
+    const char *what;           /* for the trace */
     uint64_t handler;
     bool has_error;
     uint64_t error_code;
@@ -80,6 +82,11 @@ static bool create_bounce_frame(struct cpu_regs *regs, struct vcpu *v,
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     rsp = (rsp & ~0xfULL) - n * 8;
+    if (boot_options.hypercall_trace)
+        printk("bounce d%uv%u %s from %s rip %#lx to %#lx, error code %#lx\n",
+               v->domain->id, v->id, b->what, v->pv.in_kernel ? "kernel" : "user",
+               (unsigned long)regs->rip, (unsigned long)b->handler,
+               (unsigned long)b->error_code);
     if (copy_to_guest(rsp, frame, n * 8)) {
         domain_crash(v->domain, "cannot write an exception frame on the guest kernel "
                      "stack (double fault in the bounce)");
@@ -102,6 +109,7 @@ bool pv_inject_trap(struct cpu_regs *regs, unsigned vector, bool has_error,
     struct vcpu *v = current_vcpu();
     const struct pv_trap_entry *t = &v->pv.traps[vector & 0xff];
     struct bounce b = {
+        .what = vector < 32 ? vector_names[vector] : "software interrupt",
         .handler = t->address,
         .has_error = has_error,
         .error_code = error_code,
@@ -114,6 +122,7 @@ bool pv_inject_trap(struct cpu_regs *regs, unsigned vector, bool has_error,
 bool pv_inject_syscall(struct cpu_regs *regs, struct vcpu *v)
 {
     struct bounce b = {
+        .what = "syscall",
         .handler = v->pv.syscall_callback,
         .mask_events = v->pv.syscall_disables_events,
     };
@@ -124,7 +133,8 @@ bool pv_inject_syscall(struct cpu_regs *regs, struct vcpu *v)
 void pv_deliver_event(struct cpu_regs *regs, struct vcpu *v)
 {
     struct vcpu_info *vi = v->pv.vcpu_info;
-    struct bounce b = { .handler = v->pv.event_callback, .mask_events = true };
+    struct bounce b = { .what = "event", .handler = v->pv.event_callback,
+                        .mask_events = true };
 
     if (is_idle_vcpu(v) || !vi || !vi->evtchn_upcall_pending || vi->evtchn_upcall_mask)
         return;
@@ -178,6 +188,8 @@ static void page_fault(struct cpu_regs *regs)
     uint64_t cr2 = read_cr2(), ec = regs->error_code;
 
     local_irq_enable();
+    if (pv_emulate_pt_write(regs, cr2))
+        return;
     v->pv.cr2 = cr2;
     if (v->pv.vcpu_info)
         ((struct vcpu_info *)v->pv.vcpu_info)->arch.cr2 = cr2;

@@ -8,10 +8,13 @@
 #include <lintel/cpuid_policy.h>
 #include <lintel/domain.h>
 #include <lintel/guest_access.h>
+#include <lintel/hypercall_handlers.h>
+#include <lintel/pv_mm.h>
 #include <lintel/lib.h>
 #include <lintel/pv_exec.h>
 #include <lintel/traps.h>
 #include <lintel/x86.h>
+#include <public/xen.h>
 
 #define MSR_TSC             0x00000010
 #define MSR_PAT             0x00000277
@@ -21,6 +24,10 @@
 #define MSR_SHADOW_GS_BASE  0xC0000102
 /* The PAT layout Xen programs and PV guests must assume (WB, WT, UC-, UC, WC, WP). */
 #define PV_PAT_VALUE        0x0000050100070406ULL
+
+#define CR0_TS              (1UL << 3)
+/* CR4 bits a PV guest may see: PSE, PAE, PGE, OSFXSR, OSXMMEXCPT. */
+#define CR4_GUEST_VISIBLE   ((1UL << 4) | (1UL << 5) | (1UL << 7) | (1UL << 9) | (1UL << 10))
 
 static const uint8_t forced_cpuid[] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
 
@@ -120,10 +127,16 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
     }
 }
 
+/* The guest's virtual IOPL: the kernel needs 1, user mode 3. */
+static bool iopl_allows(const struct vcpu *v)
+{
+    return v->pv.iopl >= (v->pv.in_kernel ? 1u : 3u);
+}
+
 /* Port I/O in ring 0 on the guest's behalf, when its virtual IOPL allows. */
 static bool io_allowed(const struct vcpu *v)
 {
-    return v->domain->is_privileged && v->pv.iopl >= (v->pv.in_kernel ? 1u : 3u);
+    return v->domain->is_privileged && iopl_allows(v);
 }
 
 static bool emulate_io(struct cpu_regs *regs, const uint8_t *p, unsigned *len)
@@ -165,14 +178,90 @@ static bool emulate_io(struct cpu_regs *regs, const uint8_t *p, unsigned *len)
     return true;
 }
 
+static uint64_t *gpr(struct cpu_regs *r, unsigned idx)
+{
+    uint64_t *const map[16] = {
+        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+    };
+
+    return map[idx & 15];
+}
+
+/* What the guest sees in its control registers (it never runs in ring 0). */
+static bool read_cr(struct vcpu *v, unsigned cr, uint64_t *val)
+{
+    switch (cr) {
+    case 0:
+        *val = (read_cr0() & ~CR0_TS) | (v->pv.fpu_switched_out ? CR0_TS : 0);
+        return true;
+    case 2:
+        *val = v->pv.cr2;
+        return true;
+    case 3:
+        *val = (v->pv.in_kernel ? v->pv.kernel_root : v->pv.user_root) << PAGE_SHIFT;
+        return true;
+    case 4:
+        *val = v->pv.guest_cr4 ? v->pv.guest_cr4 : read_cr4() & CR4_GUEST_VISIBLE;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool write_cr(struct vcpu *v, unsigned cr, uint64_t val)
+{
+    switch (cr) {
+    case 0:
+        /* Only TS may change: it is fpu_taskswitch by another name. */
+        if ((val ^ read_cr0()) & ~CR0_TS)
+            return false;
+        do_fpu_taskswitch(!!(val & CR0_TS), 0, 0, 0, 0);
+        return true;
+    case 3:
+        return pv_set_root(v, val >> PAGE_SHIFT, !v->pv.in_kernel) == 0;
+    case 4:
+        /* Remembered for reads; the real CR4 is the hypervisor's. */
+        v->pv.guest_cr4 = val;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* mov %crN, %reg (0f 20) and mov %reg, %crN (0f 22), with an optional REX. */
+static bool emulate_mov_cr(struct vcpu *v, struct cpu_regs *regs, const uint8_t *insn)
+{
+    unsigned rex = (insn[0] & 0xf0) == 0x40 ? insn[0] : 0, len = rex ? 1 : 0;
+    const uint8_t *op = insn + len;
+    unsigned cr, reg;
+    uint64_t val;
+
+    if (op[0] != 0x0f || (op[1] != 0x20 && op[1] != 0x22) || (op[2] & 0xc0) != 0xc0)
+        return false;
+    cr = ((op[2] >> 3) & 7) | (rex & 4 ? 8 : 0);
+    reg = (op[2] & 7) | (rex & 1 ? 8 : 0);
+    if (!v->pv.in_kernel)
+        return false;
+    if (op[1] == 0x20) {
+        if (!read_cr(v, cr, &val))
+            return false;
+        *gpr(regs, reg) = val;
+    } else if (!write_cr(v, cr, *gpr(regs, reg))) {
+        return false;
+    }
+    regs->rip += len + 3;
+    return true;
+}
+
 bool pv_emulate_gp(struct cpu_regs *regs)
 {
     struct vcpu *v = current_vcpu();
-    uint8_t insn[4] = { 0, 0, 0, 0 };
+    uint8_t insn[6] = { 0, 0, 0, 0, 0, 0 };
     uint64_t val;
     unsigned len;
 
-    /* Up to 4 bytes; the shortest instruction we emulate is 1 byte long. */
+    /* Up to 6 bytes; the shortest instruction we emulate is 1 byte long. */
     for (unsigned i = 0; i < sizeof(insn); i++)
         if (copy_from_guest(&insn[i], regs->rip + i, 1))
             break;
@@ -196,6 +285,21 @@ bool pv_emulate_gp(struct cpu_regs *regs)
             return false;
         __asm__ volatile("wbinvd" ::: "memory");
         regs->rip += 2;
+        return true;
+    }
+    if (emulate_mov_cr(v, regs, insn))
+        return true;
+    if ((insn[0] == 0xfa || insn[0] == 0xfb) && iopl_allows(v)) {
+        /*
+         * cli/sti act on the virtual interrupt flag, as on Xen. A later
+         * popf cannot restore it (ring 3 cannot change IF); Linux only
+         * pairs these with its own event-mask handling, so that is safe.
+         */
+        struct vcpu_info *vi = v->pv.vcpu_info;
+
+        if (vi)
+            vi->evtchn_upcall_mask = insn[0] == 0xfa;
+        regs->rip += 1;
         return true;
     }
     if (io_allowed(v) && emulate_io(regs, insn, &len)) {

@@ -249,7 +249,14 @@ HYPERCALL_HANDLER(do_get_debugreg)
                               (1UL << VMASST_TYPE_runstate_update_flag) |          \
                               (1UL << VMASST_TYPE_m2p_strict))
 
+/* One pCPU and one PV domain at a time for now: per-domain state lives here. */
 static uint64_t vm_assists[1];
+
+bool pv_vm_assist_enabled(const struct domain *d, unsigned type)
+{
+    (void)d;
+    return type < 64 && (vm_assists[0] >> type) & 1;
+}
 
 HYPERCALL_HANDLER(do_vm_assist)
 {
