@@ -303,7 +303,11 @@ long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
     regs->rflags = (c.rflags & ~(RFLAGS_IOPL | RFLAGS_VM)) | RFLAGS_IF;
     regs->rsp = c.rsp;
     regs->ss = c.ss | 3;
-    if (!(c.flags & VGCF_in_syscall)) {
+    if (c.flags & VGCF_in_syscall) {
+        /* A sysret, as Xen returns then: rcx and r11 carry rip and rflags. */
+        regs->rcx = regs->rip;
+        regs->r11 = regs->rflags;
+    } else {
         regs->r11 = c.r11;
         regs->rcx = c.rcx;
     }

@@ -280,6 +280,11 @@ bool pv_emulate_gp(struct cpu_regs *regs)
         regs->rip += 2;
         return true;
     }
+    if (insn[0] == 0x0f && insn[1] == 0x06 && v->pv.in_kernel) {   /* clts */
+        do_fpu_taskswitch(0, 0, 0, 0, 0);
+        regs->rip += 2;
+        return true;
+    }
     if (insn[0] == 0x0f && insn[1] == 0x09) {            /* wbinvd */
         if (!v->pv.in_kernel || !v->domain->is_privileged)
             return false;
