@@ -13,7 +13,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-UTILS = os.path.join(REPO, "build", "cache", "xenutils")
+# `make artifacts` unpacks Debian's Xen userspace here; refstored/fetch.sh is the fallback.
+ARTIFACTS = os.path.join(REPO, "build", "cache", "xen-tools", "root")
+UTILS = ARTIFACTS if os.path.exists(os.path.join(ARTIFACTS, "usr", "lib", "xen-4.17", "bin",
+                                                 "xenstored")) \
+    else os.path.join(REPO, "build", "cache", "xenutils")
 BIN = os.path.join(UTILS, "usr", "lib", "xen-4.17", "bin")
 SHIM = os.path.join(REPO, "build", "xenstore", "test", "refshim.so")
 

@@ -32,6 +32,8 @@ struct daemon {
     struct endpoint *endpoints;
     int evtchn_fd;                /* /dev/xen/evtchn, shared by all Xen rings; -1 if none */
     int listen_fd;
+    uint32_t dom_exc_port;        /* VIRQ_DOM_EXC: some domain shut down or died */
+    bool dom_exc_bound;
 };
 
 void daemon_add_endpoint(struct daemon *d, struct endpoint *ep, const struct endpoint_ops *ops);
@@ -46,5 +48,10 @@ int socket_transport_start(struct daemon *d, const char *path);
 struct xs_conn *ring_attach(void *daemon, uint32_t domid, uint64_t mfn, uint32_t port, int *err);
 void ring_detach(void *daemon, struct xs_conn *c);
 int ring_attach_dom0(struct daemon *d);
+/* Opens /dev/xen/evtchn once, shared by rings and VIRQs. */
+int evtchn_open(struct daemon *d);
+/* Domain shutdown/death reported by the hypervisor (xen_domains.c). */
+int domains_watch_start(struct daemon *d);
+void domains_check(struct daemon *d);
 
 #endif

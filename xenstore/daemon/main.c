@@ -249,6 +249,8 @@ static int start(struct daemon *d)
             daemon_log(d, "no dom0 kernel ring (/dev/xen/xenbus_backend: %s); socket only",
                        strerror(err));
     }
+    if (!d->opts.ring_dir && (err = domains_watch_start(d)) && err != ENOENT)
+        daemon_log(d, "cannot watch for dying domains (VIRQ_DOM_EXC): %s", strerror(err));
     return 0;
 }
 

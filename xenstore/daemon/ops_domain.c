@@ -144,11 +144,27 @@ static void forget_domain_nodes(struct request *r, uint32_t domid)
     r->s->dirty = true;
 }
 
+/* Forgets a domain: its connection, its nodes, and tells @releaseDomain watchers. */
+static void release_domain(struct request *r, struct domain *d)
+{
+    uint32_t domid = d->domid;
+    struct xs_conn *c = d->conn;
+
+    *d = r->s->domains[--r->s->ndomains];
+    r->s->dirty = true;
+    if (c) {
+        store_conn_closed(r->s, c);
+        if (r->s->hooks.detach)
+            r->s->hooks.detach(r->s->hooks.ctx, c);
+    }
+    forget_domain_nodes(r, domid);
+    fire_special(r->s, SPECIAL_RELEASE, PATH_RELEASE);
+}
+
 int op_release(struct request *r)
 {
     uint32_t domid;
     struct domain *d;
-    struct xs_conn *c;
     int err;
 
     if (!requester_is_privileged(r))
@@ -159,18 +175,33 @@ int op_release(struct request *r)
     d = store_find_domain(r->s, domid);
     if (!d)
         return ENOENT;
-    c = d->conn;
-    *d = r->s->domains[--r->s->ndomains];
-    r->s->dirty = true;
-    if (c) {
-        store_conn_closed(r->s, c);
-        if (r->s->hooks.detach)
-            r->s->hooks.detach(r->s->hooks.ctx, c);
-    }
-    forget_domain_nodes(r, domid);
-    fire_special(r->s, SPECIAL_RELEASE, PATH_RELEASE);
+    release_domain(r, d);
     reply_ok(r);
     return 0;
+}
+
+/* The hypervisor says the domain is dying or gone: as if the tools released it. */
+void store_domain_gone(struct store *s, uint32_t domid)
+{
+    struct request r = { s, NULL, NULL, NULL, { &s->tree, NULL } };
+    struct domain *d = store_find_domain(s, domid);
+
+    if (!d)
+        return;
+    release_domain(&r, d);
+    store_fire_pending(s);
+}
+
+/* A shut-down domain is announced once on @releaseDomain (xl waits for it). */
+void store_domain_shutdown(struct store *s, uint32_t domid)
+{
+    struct domain *d = store_find_domain(s, domid);
+
+    if (!d || d->shutdown)
+        return;
+    d->shutdown = true;
+    fire_special(s, SPECIAL_RELEASE, PATH_RELEASE);
+    store_fire_pending(s);
 }
 
 int op_get_domain_path(struct request *r)
@@ -200,6 +231,7 @@ int op_is_domain_introduced(struct request *r)
 int op_resume(struct request *r)
 {
     uint32_t domid;
+    struct domain *d;
     int err;
 
     if (!requester_is_privileged(r))
@@ -207,8 +239,10 @@ int op_resume(struct request *r)
     err = one_domid(r, &domid);
     if (err)
         return err;
-    if (!store_find_domain(r->s, domid))
+    d = store_find_domain(r->s, domid);
+    if (!d)
         return ENOENT;
+    d->shutdown = false;    /* a resumed domain may shut down (and be announced) again */
     reply_ok(r);
     return 0;
 }

@@ -51,12 +51,14 @@ static void on_evtchn(void *arg, short revents)
         /* Unmask before running the ring so a kick during the run is not lost. */
         if (write(d->evtchn_fd, &ports[i], sizeof(ports[i])) < 0)
             daemon_log(d, "cannot unmask event channel %u: %s", ports[i], strerror(errno));
-        if (re)
+        if (d->dom_exc_bound && ports[i] == d->dom_exc_port)
+            domains_check(d);
+        else if (re)
             ring_kick(re);
     }
 }
 
-static int evtchn_open(struct daemon *d)
+int evtchn_open(struct daemon *d)
 {
     if (d->evtchn_fd >= 0)
         return 0;

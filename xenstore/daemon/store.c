@@ -112,7 +112,7 @@ void note_change(struct request *r, enum change_kind kind, const char *path,
 }
 
 /* Requesters see their reply before the events their own request caused. */
-static void fire_pending(struct store *s)
+void store_fire_pending(struct store *s)
 {
     for (const struct change *ch = s->pending.head; ch; ch = ch->next)
         watch_fire(&s->watches, ch->kind, ch->path, &ch->perms);
@@ -140,7 +140,7 @@ void store_request(struct store *s, struct xs_conn *c, const struct xsd_sockmsg 
     err = fn(&r);
     if (err)
         reply_error(s, c, hdr, err);
-    fire_pending(s);
+    store_fire_pending(s);
 }
 
 void store_conn_closed(struct store *s, struct xs_conn *c)
@@ -169,7 +169,7 @@ int store_add_domain(struct store *s, uint32_t domid, uint64_t mfn, uint32_t por
         s->domains = d;
         s->capdomains = cap;
     }
-    s->domains[s->ndomains++] = (struct domain){ domid, mfn, port, c };
+    s->domains[s->ndomains++] = (struct domain){ domid, mfn, port, c, false };
     s->dirty = true;
     return 0;
 }

@@ -27,6 +27,7 @@ struct domain {
     uint64_t mfn;
     uint32_t port;
     struct xs_conn *conn;
+    bool shutdown;          /* already announced on @releaseDomain */
 };
 
 enum special_node { SPECIAL_INTRODUCE, SPECIAL_RELEASE, SPECIAL_COUNT };
@@ -55,6 +56,11 @@ void store_request(struct store *s, struct xs_conn *c, const struct xsd_sockmsg 
 void store_conn_closed(struct store *s, struct xs_conn *c);
 
 struct domain *store_find_domain(struct store *s, uint32_t domid);
+/* Fires the watch events changes made outside a request have queued. */
+void store_fire_pending(struct store *s);
+/* What the hypervisor reports about introduced domains (VIRQ_DOM_EXC). */
+void store_domain_gone(struct store *s, uint32_t domid);
+void store_domain_shutdown(struct store *s, uint32_t domid);
 int store_add_domain(struct store *s, uint32_t domid, uint64_t mfn, uint32_t port,
                      struct xs_conn *c);
 

@@ -389,6 +389,33 @@ static void test_release_keeping_orphans(void **state)
     expect_reply(&f->dom0, XS_GET_PERMS, "n0", 3);
 }
 
+static void test_hypervisor_reported_shutdown_and_death(void **state)
+{
+    struct fixture *f = *state;
+
+    make_guest_home(f);
+    send_strings(&f->s, &f->dom0, XS_WATCH, 0, "@releaseDomain", "r", NULL);
+    expect_ok(&f->dom0, XS_WATCH);
+    expect_event(&f->dom0, "@releaseDomain", "r");
+    send_strings(&f->s, &f->dom0, XS_INTRODUCE, 0, "5", "100", "1", NULL);
+    expect_ok(&f->dom0, XS_INTRODUCE);
+    store_domain_shutdown(&f->s, 5);
+    expect_event(&f->dom0, "@releaseDomain", "r");
+    store_domain_shutdown(&f->s, 5);
+    expect_nothing(&f->dom0);                 /* announced once */
+    send_strings(&f->s, &f->dom0, XS_RESUME, 0, "5", NULL);
+    expect_ok(&f->dom0, XS_RESUME);
+    store_domain_shutdown(&f->s, 5);
+    expect_event(&f->dom0, "@releaseDomain", "r");
+    store_domain_gone(&f->s, 5);
+    expect_event(&f->dom0, "@releaseDomain", "r");
+    assert_null(store_find_domain(&f->s, 5));
+    send_strings(&f->s, &f->dom0, XS_READ, 0, "/local/domain/5", NULL);
+    expect_error(&f->dom0, "ENOENT");
+    store_domain_gone(&f->s, 5);
+    expect_nothing(&f->dom0);
+}
+
 static void test_control_and_malformed(void **state)
 {
     struct fixture *f = *state;
@@ -438,6 +465,7 @@ int main(void)
         T(test_special_watch_needs_permission),
         T(test_release_forgets_the_domains_nodes),
         T(test_release_keeping_orphans),
+        T(test_hypervisor_reported_shutdown_and_death),
         T(test_control_and_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
