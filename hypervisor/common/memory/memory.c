@@ -128,6 +128,123 @@ static long reservation_op(unsigned cmd, uint64_t start, uint64_t arg)
     return (long)r.nr_extents;
 }
 
+/*
+ * XENMEM_exchange works in units of max(in order, out order) pages: each
+ * unit checks that its input frames are referenced by nothing but their
+ * allocation, gets its output extents, and only then gives the input
+ * back, so a unit either happens whole or not at all. Linux uses it to get
+ * machine-contiguous memory below 4 GiB for DMA (swiotlb) and back.
+ */
+#define EXCHANGE_MAX_UNIT_EXTENTS 64     /* orders at most 6 apart (Linux: 0 and 6) */
+#define EXCHANGE_UNITS_PER_PASS   64
+
+struct exchange_unit {
+    unsigned in_count, out_count;   /* extents per unit */
+    unsigned in_order, out_order, address_bits;
+};
+
+static bool unit_input_unused(struct domain *d, const struct exchange_unit *u,
+                              const mfn_t *in)
+{
+    for (unsigned i = 0; i < u->in_count; i++)
+        for (uint64_t j = 0; j < (1ULL << u->in_order); j++)
+            if (!domain_page_is_unused(d, in[i] + j))
+                return false;
+    return true;
+}
+
+static void give_back_extent(struct domain *d, mfn_t mfn, unsigned order)
+{
+    for (uint64_t j = 0; j < (1ULL << order); j++)
+        domain_give_back_page(d, mfn + j);
+}
+
+static int exchange_unit(struct domain *d, const struct xen_memory_exchange *x,
+                         const struct exchange_unit *u, uint64_t in_index,
+                         uint64_t out_index)
+{
+    mfn_t in[EXCHANGE_MAX_UNIT_EXTENTS], out[EXCHANGE_MAX_UNIT_EXTENTS];
+    uint64_t gpfn;
+    unsigned i;
+
+    for (i = 0; i < u->in_count; i++)
+        if (!extent_read(&x->in, in_index + i, &in[i]))
+            return -XEN_EFAULT;
+    if (!unit_input_unused(d, u, in))
+        return -XEN_EINVAL;
+    for (i = 0; i < u->out_count; i++) {
+        out[i] = domain_alloc_contiguous(d, u->out_order, u->address_bits, false);
+        if (out[i] == INVALID_MFN) {
+            while (i--)
+                give_back_extent(d, out[i], u->out_order);
+            return -XEN_ENOMEM;
+        }
+    }
+    for (i = 0; i < u->in_count; i++)
+        give_back_extent(d, in[i], u->in_order);
+    for (i = 0; i < u->out_count; i++) {
+        if (!extent_read(&x->out, out_index + i, &gpfn) ||
+            !extent_write(&x->out, out_index + i, out[i]))
+            return -XEN_EFAULT;
+        for (uint64_t j = 0; j < (1ULL << u->out_order); j++)
+            m2p_set(out[i] + j, gpfn + j);
+    }
+    return 0;
+}
+
+static long exchange(uint64_t arg)
+{
+    struct xen_memory_exchange x;
+    struct exchange_unit u;
+    unsigned unit_order;
+    struct domain *d;
+    long rc = 0;
+    int err;
+
+    if (copy_from_guest(&x, arg, sizeof(x)))
+        return -XEN_EFAULT;
+    if (x.in.extent_order > PT_MAX_CONTIGUOUS_ORDER ||
+        x.out.extent_order > PT_MAX_CONTIGUOUS_ORDER ||
+        (1u << (MAX(x.in.extent_order, x.out.extent_order) -
+                MIN(x.in.extent_order, x.out.extent_order))) > EXCHANGE_MAX_UNIT_EXTENTS)
+        return -XEN_EPERM;
+    if ((x.in.nr_extents << x.in.extent_order) != (x.out.nr_extents << x.out.extent_order) ||
+        x.in.nr_extents > (1ULL << 32) || x.nr_exchanged > x.in.nr_extents ||
+        x.in.domid != x.out.domid)
+        return -XEN_EINVAL;
+    d = pv_mm_target_domain(x.in.domid, &err);
+    if (!d)
+        return err;
+    unit_order = MAX(x.in.extent_order, x.out.extent_order);
+    u = (struct exchange_unit){
+        .in_count = 1u << (unit_order - x.in.extent_order),
+        .out_count = 1u << (unit_order - x.out.extent_order),
+        .in_order = x.in.extent_order, .out_order = x.out.extent_order,
+        .address_bits = XENMEMF_get_address_bits(x.out.mem_flags),
+    };
+    if (x.nr_exchanged % u.in_count)
+        return -XEN_EINVAL;
+    for (unsigned units = 0; x.nr_exchanged < x.in.nr_extents; units++) {
+        uint64_t out_index = (x.nr_exchanged << x.in.extent_order) >> x.out.extent_order;
+
+        if (units == EXCHANGE_UNITS_PER_PASS) {
+            /* The progress lives in the guest's nr_exchanged: re-execute. */
+            if (copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
+                              &x.nr_exchanged, sizeof(x.nr_exchanged)))
+                return -XEN_EFAULT;
+            return hypercall_continue(hypercall_regs(), XENMEM_exchange, arg, 0, 0, 0);
+        }
+        rc = exchange_unit(d, &x, &u, x.nr_exchanged, out_index);
+        if (rc)
+            break;
+        x.nr_exchanged += u.in_count;
+    }
+    if (copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
+                      &x.nr_exchanged, sizeof(x.nr_exchanged)))
+        return -XEN_EFAULT;
+    return rc;
+}
+
 static long reservation_query(unsigned cmd, uint64_t arg)
 {
     domid_t domid;
@@ -205,6 +322,8 @@ HYPERCALL_HANDLER(do_memory_op)
         return machphys_mapping(a2);
     case XENMEM_machine_memory_map:
         return machine_memory_map(a2);
+    case XENMEM_exchange:
+        return exchange(a2);
     case XENMEM_memory_map:
         /* No pseudo-physical map was given to the domain: the guest then
          * derives one from its reservation (Xen says the same to dom0). */

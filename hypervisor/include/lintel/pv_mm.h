@@ -29,6 +29,12 @@ int domain_free_page(struct domain *d, mfn_t mfn);  /* -EBUSY while referenced *
 /* decrease_reservation: drops the allocation reference even while mapped;
  * the frame is freed (and leaves tot_pages) when its last reference goes. */
 int domain_give_back_page(struct domain *d, mfn_t mfn);
+/* XENMEM_exchange: machine-contiguous frames (below 2^address_bits unless
+ * 0), and whether a frame is referenced by nothing but its allocation. */
+#define PT_MAX_CONTIGUOUS_ORDER 9
+mfn_t domain_alloc_contiguous(struct domain *d, unsigned order, unsigned address_bits,
+                              bool within_limit);
+bool domain_page_is_unused(struct domain *d, mfn_t mfn);
 void domain_release_memory(struct domain *d);
 
 /* Reference counting and typing (what the hypercalls and the builder use). */
@@ -46,6 +52,10 @@ int pv_set_root(struct vcpu *v, mfn_t l4_mfn, bool user);
  * id, or any existing domain for a privileged caller; NULL with *err
  * (-EPERM, -ESRCH) otherwise. */
 struct domain *pv_mm_target_domain(uint16_t domid, int *err);
+
+/* An emulated guest store of the 8-byte entry at maddr (ptwr): validated
+ * like mmu_update, for L1 tables only; -EINVAL for anything else. */
+int pv_mm_pt_write(struct domain *d, uint64_t maddr, uint64_t val);
 
 /* Writes the hypervisor's reserved L4 slots into a guest L4 (at validation). */
 void pv_install_hv_slots(uint64_t *l4);

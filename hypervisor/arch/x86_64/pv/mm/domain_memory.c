@@ -199,6 +199,70 @@ mfn_t domain_alloc_page(struct domain *d)
     return mfn;
 }
 
+/*
+ * 2^order machine-contiguous frames below 2^address_bits (0: anywhere),
+ * charged to d like domain_alloc_page (exchange passes within_limit false:
+ * it gives back as many frames right after). Each frame becomes its own
+ * order-0 block, so the guest can later give them back one by one.
+ */
+mfn_t domain_alloc_contiguous(struct domain *d, unsigned order, unsigned address_bits,
+                              bool within_limit)
+{
+    uint64_t count = 1ULL << order;
+    void *va;
+    mfn_t first;
+
+    if (order > PT_MAX_CONTIGUOUS_ORDER)
+        return INVALID_MFN;
+    pv_mm_env();
+    spin_lock(&pv_mm_lock);
+    if ((within_limit && d->tot_pages + count > d->max_pages) || !register_memory_domain(d)) {
+        spin_unlock(&pv_mm_lock);
+        return INVALID_MFN;
+    }
+    if (stale_tlb_entries)
+        pv_flush_tlb_local();
+    va = alloc_xen_pages(order);
+    if (!va) {
+        spin_unlock(&pv_mm_lock);
+        return INVALID_MFN;
+    }
+    first = virt_to_phys(va) >> PAGE_SHIFT;
+    if (address_bits && address_bits < 64 &&
+        ((first + count) << PAGE_SHIFT) > (1ULL << address_bits)) {
+        free_xen_pages(va, order);
+        spin_unlock(&pv_mm_lock);
+        return INVALID_MFN;
+    }
+    memset(va, 0, count * PAGE_SIZE);
+    for (uint64_t i = 0; i < count; i++) {
+        struct page_info *pg = mfn_to_page(first + i);
+
+        pt_assign_allocated(pg, d->id);
+        pg->flags |= FRAME_FLAG_DOMAIN_PAGE;
+        pg->order = 0;      /* split: each frame is freed on its own */
+        page_list_add(d, first + i);
+        m2p_set(first + i, ~0ULL);
+        d->tot_pages++;
+    }
+    spin_unlock(&pv_mm_lock);
+    return first;
+}
+
+bool domain_page_is_unused(struct domain *d, mfn_t mfn)
+{
+    const struct page_info *pg;
+    bool unused;
+
+    spin_lock(&pv_mm_lock);
+    pg = mfn_to_page(mfn);
+    unused = pg && pg->state == FRAME_IN_USE && pg->owner == d->id &&
+             (pg->flags & FRAME_FLAG_DOMAIN_PAGE) && (pg->flags & FRAME_FLAG_ALLOCATED) &&
+             pg->refcount == 1 && pg->type_count == 0;
+    spin_unlock(&pv_mm_lock);
+    return unused;
+}
+
 static bool is_domain_page_of(const struct domain *d, mfn_t mfn)
 {
     const struct page_info *pg = mfn_to_page(mfn);

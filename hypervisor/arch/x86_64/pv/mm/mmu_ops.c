@@ -14,6 +14,7 @@
 #include <lintel/hypercall_handlers.h>
 #include <lintel/layout.h>
 #include <lintel/lib.h>
+#include <lintel/mm.h>
 #include <lintel/pv_exec.h>
 #include <lintel/pv_mm.h>
 #include <public/errno.h>
@@ -102,6 +103,26 @@ static int pt_update(struct domain *pt_owner, struct domain *pg_owner, uint64_t 
     spin_lock(&pv_mm_lock);
     rc = pt_update_entry(pv_mm_env(), &t, &p, ptr >> PAGE_SHIFT,
                          (ptr & (PAGE_SIZE - 1)) / sizeof(uint64_t), val);
+    spin_unlock(&pv_mm_lock);
+    return rc;
+}
+
+/*
+ * A guest kernel's plain store into one of its L1 tables, caught as a write
+ * fault and decoded by arch/x86_64/pv/ptwr.c (Linux relies on this while it
+ * builds its direct map). Only validated L1 tables qualify, as on Xen; any
+ * other read-only page keeps faulting into the guest.
+ */
+int pv_mm_pt_write(struct domain *d, uint64_t maddr, uint64_t val)
+{
+    const struct page_info *pg = mfn_to_page(maddr >> PAGE_SHIFT);
+    struct pt_owner o = pv_mm_owner(d);
+    int rc = -XEN_EINVAL;
+
+    spin_lock(&pv_mm_lock);
+    if (pg && pg->owner == d->id && pg->type == FRAME_TYPE_L1 && pg->type_count)
+        rc = pt_update_entry(pv_mm_env(), &o, &o, maddr >> PAGE_SHIFT,
+                             (maddr & (PAGE_SIZE - 1)) / sizeof(uint64_t), val);
     spin_unlock(&pv_mm_lock);
     return rc;
 }
