@@ -3,7 +3,7 @@ liblzma (single-threaded) on the host. Every Lintel boot pays this cost
 (many times over under QEMU TCG), so it must stay within 3x of liblzma."""
 import subprocess
 
-from xz_build import HV, build
+from xz_build import HV, build, kernel_payload  # noqa: F401 (fixture)
 
 # As close to the ring-0 build as a host program gets.
 HV_LIKE_FLAGS = ["-std=gnu11", "-O2", "-mgeneral-regs-only", "-fno-omit-frame-pointer",

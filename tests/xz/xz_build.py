@@ -1,7 +1,10 @@
 """Builds the xz decoder's host-side test programs (fuzzer, benchmark) from
 the hypervisor's own decoder sources, so they test exactly what ring 0 runs."""
 import os
+import struct
 import subprocess
+
+import pytest
 
 from harness import paths
 
@@ -34,3 +37,19 @@ def build(compiler, name, main_source, flags, libs=(), decoder_flags=None):
 def run(cmd):
     result = subprocess.run(cmd, capture_output=True, text=True)
     assert result.returncode == 0, f"{' '.join(cmd)}\n{result.stderr}"
+
+
+@pytest.fixture(scope="session")
+def kernel_payload(tmp_path_factory):
+    """The stock kernel's compressed payload (xz stream + size trailer).
+    A fixture here, not in a conftest.py: tests/toolstack imports its
+    conftest by that module name, so a second one would shadow it."""
+    if not os.path.exists(paths.STOCK_KERNEL):
+        pytest.skip("no stock kernel in build/cache (make artifacts)")
+    data = open(paths.STOCK_KERNEL, "rb").read()
+    setup_sects = data[0x1f1] or 4
+    payload_offset, payload_length = struct.unpack_from("<II", data, 0x248)
+    start = (setup_sects + 1) * 512 + payload_offset
+    path = tmp_path_factory.mktemp("xz") / "payload.xz"
+    path.write_bytes(data[start:start + payload_length])
+    return path
