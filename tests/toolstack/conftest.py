@@ -1,14 +1,10 @@
 """Shared fixtures for the toolstack's host-side tests: the built `lintel`."""
 import os
-import pathlib
 import subprocess
 
 import pytest
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-BUILD = REPO / "build"
-LINTEL = BUILD / "dom0-tools" / "lintel"
-STOCK_KERNEL = BUILD / "cache" / "kernel" / "vmlinuz"
+from toolstack_cli import BUILD, LINTEL, REPO, STOCK_KERNEL
 
 
 @pytest.fixture(scope="session")
@@ -31,8 +27,3 @@ def guest_files(tmp_path):
         kernel.write_bytes(b"\0" * 4096)
     (tmp_path / "initrd.img").write_bytes(b"\0" * 4096)
     return tmp_path
-
-
-def run_lintel(lintel, *args, cwd=None):
-    return subprocess.run([str(lintel), *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=30)

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conftest import run_lintel
+from toolstack_cli import run_lintel
 
 CORPUS = pathlib.Path(__file__).parent / "bad-configs"
 FILES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".cfg", ".xml"))

@@ -2,7 +2,7 @@
 normalized config, and the normalized form is itself a valid xl.cfg."""
 import pathlib
 
-from conftest import REPO, run_lintel
+from toolstack_cli import REPO, run_lintel
 
 EXAMPLES = REPO / "config" / "examples"
 

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import STOCK_KERNEL, run_lintel
+from toolstack_cli import STOCK_KERNEL, run_lintel
 
 # Xen ELF note types, from the public elfnote.h ABI.
 NOTE_ENTRY, NOTE_VIRT_BASE, NOTE_PADDR_OFFSET = 1, 3, 4

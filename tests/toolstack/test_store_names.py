@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, run_lintel
+from toolstack_cli import BUILD, run_lintel
 
 STORED = BUILD / "xenstore" / "bin" / "lintel-stored"
 STORE_CLI = BUILD / "xenstore" / "bin" / "lintel-store"
