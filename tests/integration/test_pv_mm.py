@@ -81,3 +81,16 @@ def test_fuzzer_50000_random_hypercalls(hv):
 @pytest.mark.parametrize("hv", HYPERVISORS)
 def test_fuzzer_2000000_random_hypercalls(hv):
     run_fuzzer(hv, 2000000, timeout=3600)
+
+
+@pytest.mark.parametrize("hv", HYPERVISORS)
+def test_mm_bench_primitives_succeed(hv):
+    """make bench times these; here they only have to work on both."""
+    with mm_kernel_machine(hv, "mm_bench", f"pv-mm-bench-{hv}") as machine:
+        machine.start()
+        verdict = machine.expect(r"RESULT: (PASS|FAIL \((\d+) failed\))", timeout=120)
+        log = console_log(machine)
+        assert verdict.group(1) == "PASS", log[-2000:]
+        names = re.findall(r"BENCH (\w+) \d+", log)
+        assert names == ["mmu_update_512_ptes", "pin_unpin_l4", "page_fault_map_unmap"]
+        machine.wait_exit(timeout=30)
