@@ -35,6 +35,7 @@ static char pages[NR_PAGES][4096] __attribute__((aligned(4096)));
 #define DATA2    pages[5]
 #define GIVEN    pages[6]   /* handed back to the hypervisor while mapped */
 #define WINDOW   pages[7]
+#define SWAPPED  8          /* pages[8..11]: exchanged for contiguous memory */
 
 static struct mmu_update batch[BATCH];
 
@@ -507,4 +508,85 @@ TEST(long_batches_complete)
     EXPECT_ERRNO(HYPERVISOR_mmu_update(batch, BATCH, &done, DOMID_SELF), XEN_EBUSY);
     EXPECT_EQ(done, 300);
     EXPECT_OK(make_writable(WINDOW));
+}
+
+static long exchange(xen_pfn_t *in, unsigned long in_n, unsigned int in_order,
+                     xen_pfn_t *out, unsigned long out_n, unsigned int out_order,
+                     unsigned int address_bits, unsigned long *exchanged)
+{
+    struct xen_memory_exchange x = {
+        .in = { .nr_extents = in_n, .extent_order = in_order, .domid = DOMID_SELF },
+        .out = { .nr_extents = out_n, .extent_order = out_order,
+                 .mem_flags = XENMEMF_address_bits(address_bits), .domid = DOMID_SELF },
+    };
+    long rc;
+
+    set_xen_guest_handle(x.in.extent_start, in);
+    set_xen_guest_handle(x.out.extent_start, out);
+    rc = HYPERVISOR_memory_op(XENMEM_exchange, &x);
+    *exchanged = x.nr_exchanged;
+    return rc;
+}
+
+static unsigned long pfn_of(const void *va)
+{
+    return ((unsigned long)va - KERNEL_VIRT_BASE_ADDR) / PAGE_SIZE;
+}
+
+/* Maps frames first.. at pages[SWAPPED..] and records them in both tables. */
+static long map_swapped(unsigned long first, unsigned int n)
+{
+    unsigned long *p2m = (unsigned long *)start_info->mfn_list;
+    long rc = 0;
+
+    for (unsigned int i = 0; i < n; i++) {
+        p2m[pfn_of(pages[SWAPPED + i])] = first + i;
+        rc |= remap(pages[SWAPPED + i], first + i, RW_FLAGS);
+    }
+    return rc;
+}
+
+TEST(exchange_for_contiguous_memory)
+{
+    xen_pfn_t in[4], out[4];
+    unsigned long exchanged = 0, old[4];
+    domid_t self = DOMID_SELF;
+    long before = HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
+
+    for (unsigned int i = 0; i < 4; i++)
+        in[i] = old[i] = mfn_of(pages[SWAPPED + i]);
+    out[0] = pfn_of(pages[SWAPPED]);
+    /* Still mapped: not given up. */
+    EXPECT_ERRNO(exchange(in, 4, 0, out, 1, 2, 32, &exchanged), XEN_EINVAL);
+    EXPECT_EQ(exchanged, 0);
+    /* Sizes that do not match. */
+    EXPECT_ERRNO(exchange(in, 4, 0, out, 1, 1, 32, &exchanged), XEN_EINVAL);
+    for (unsigned int i = 0; i < 4; i++)
+        EXPECT_OK(remap(pages[SWAPPED + i], 0, 0));
+    EXPECT_OK(exchange(in, 4, 0, out, 1, 2, 32, &exchanged));
+    EXPECT_EQ(exchanged, 4);
+    testfw_note(testfw_current, "contiguous extent at mfn %#lx", (unsigned long)out[0]);
+    EXPECT_EQ(out[0] % 4, 0);
+    EXPECT_TRUE(out[0] + 4 <= (1UL << 20));
+    EXPECT_EQ(mfn_to_pfn(out[0] + 3), pfn_of(pages[SWAPPED]) + 3);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before);
+    /* The old frames are gone, the new ones are ours. */
+    EXPECT_ERRNO(remap(WINDOW, old[0], RW_FLAGS), XEN_EBUSY);
+    EXPECT_OK(map_swapped(out[0], 4));
+    pages[SWAPPED + 3][5] = 9;
+    EXPECT_EQ(pages[SWAPPED + 3][5], 9);
+
+    /* And back to single frames. */
+    for (unsigned int i = 0; i < 4; i++)
+        EXPECT_OK(remap(pages[SWAPPED + i], 0, 0));
+    in[0] = out[0];
+    for (unsigned int i = 0; i < 4; i++)
+        out[i] = pfn_of(pages[SWAPPED + i]);
+    EXPECT_OK(exchange(in, 1, 2, out, 4, 0, 0, &exchanged));
+    EXPECT_EQ(exchanged, 1);
+    for (unsigned int i = 0; i < 4; i++) {
+        ((unsigned long *)start_info->mfn_list)[pfn_of(pages[SWAPPED + i])] = out[i];
+        EXPECT_OK(remap(pages[SWAPPED + i], out[i], RW_FLAGS));
+    }
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before);
 }
