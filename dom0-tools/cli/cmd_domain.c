@@ -6,6 +6,7 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "domain_lookup.h"
+#include "domain_store.h"
 
 /* Checks there are no options and exactly 1 + EXTRA operands. */
 static int operands(const struct command *cmd, int argc, char **argv, int extra)
@@ -87,8 +88,11 @@ int cmd_destroy(const struct command *cmd, int argc, char **argv)
         xenctl_close(&ctl);
         return command_fail(cmd, "refusing to destroy dom0 (Domain-0)");
     }
-    return finish(cmd, &ctl, "XEN_DOMCTL_destroydomain",
-                  xenctl_domain_destroy(&ctl, domid));
+    rc = finish(cmd, &ctl, "XEN_DOMCTL_destroydomain", xenctl_domain_destroy(&ctl, domid));
+    /* The store keeps nothing of a domain that no longer exists. */
+    if (rc == EXIT_OK)
+        store_forget_domain(store_handle(), domid);
+    return rc;
 }
 
 int cmd_mem_max(const struct command *cmd, int argc, char **argv)

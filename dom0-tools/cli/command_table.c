@@ -5,8 +5,6 @@
 
 #include "commands.h"
 
-#define NEEDS_BUILDER  "needs the PV domain builder, which is not written yet"
-#define NEEDS_CONSOLED "needs lintel-consoled, which is not written yet"
 
 static const struct command commands[] = {
     { "help", cmd_help, "[COMMAND]", "show the commands, or one command's usage", NULL },
@@ -14,8 +12,8 @@ static const struct command commands[] = {
       "parse and validate an xl.cfg or libvirt XML file; print it normalized", NULL },
     { "kernel-info", cmd_kernel_info, "[-m MEMORY] KERNEL",
       "show a PV kernel's Xen notes (and its boot layout for MEMORY)", NULL },
-    { "create", NULL, "[-c] CONFIG", "build and start a domain (-c: attach its console)",
-      NEEDS_BUILDER },
+    { "create", cmd_create, "[-c] CONFIG", "build and start a domain (-c: attach its console)",
+      NULL },
     { "list", cmd_list, "[-l] [--json] [DOMAIN...]", "list domains", NULL },
     { "info", cmd_info, "", "show the host and hypervisor", NULL },
     { "dmesg", cmd_dmesg, "[-c]", "show the hypervisor's console ring (-c: clear it)", NULL },
@@ -25,8 +23,8 @@ static const struct command commands[] = {
     { "shutdown", cmd_shutdown, "[-w] DOMAIN", "ask a domain to shut down (-w: wait for it)",
       NULL },
     { "reboot", cmd_reboot, "DOMAIN", "ask a domain to reboot", NULL },
-    { "console", NULL, "DOMAIN", "attach to a domain's console (Ctrl-] detaches)",
-      NEEDS_CONSOLED },
+    { "console", cmd_console, "DOMAIN", "attach to a domain's console (Ctrl-] detaches)",
+      NULL },
     { "mem-set", cmd_mem_set, "DOMAIN MEMORY", "set a domain's memory target (MiB, or k/m/g/t)",
       NULL },
     { "mem-max", cmd_mem_max, "DOMAIN MEMORY", "set a domain's memory limit (MiB, or k/m/g/t)", NULL },
@@ -39,7 +37,7 @@ static const struct command commands[] = {
     { "sched-credit", cmd_sched_credit, "[-d DOMAIN [-w WEIGHT] [-c CAP]]",
       "show or set credit scheduler weight and cap", NULL },
     { "uptime", NULL, "[DOMAIN...]", "show how long domains have run",
-      NEEDS_BUILDER " (it records start times)" },
+      "needs start times read back from the store, which is not written yet" },
     { "domid", cmd_domid, "NAME", "print a domain's id", NULL },
     { "domname", cmd_domname, "DOMID", "print a domain's name", NULL },
     { "rename", cmd_rename, "DOMAIN NEW-NAME", "rename a domain", NULL },

@@ -24,5 +24,7 @@ int cmd_mem_set(const struct command *cmd, int argc, char **argv);
 int cmd_vcpu_set(const struct command *cmd, int argc, char **argv);
 int cmd_shutdown(const struct command *cmd, int argc, char **argv);
 int cmd_reboot(const struct command *cmd, int argc, char **argv);
+int cmd_create(const struct command *cmd, int argc, char **argv);
+int cmd_console(const struct command *cmd, int argc, char **argv);
 
 #endif

@@ -87,3 +87,25 @@ bool store_write_domain_key(struct xs_handle *xs, uint32_t domid, const char *ke
     snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, key);
     return xs_write(xs, XBT_NULL, path, value, (unsigned int)strlen(value));
 }
+
+char *store_read_domain_key(struct xs_handle *xs, uint32_t domid, const char *key)
+{
+    char path[256];
+    unsigned int len;
+
+    if (!xs)
+        return NULL;
+    snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, key);
+    return xs_read(xs, XBT_NULL, path, &len);
+}
+
+void store_forget_domain(struct xs_handle *xs, uint32_t domid)
+{
+    char path[64];
+
+    if (!xs || domid == 0)
+        return;
+    xs_release_domain(xs, domid);
+    snprintf(path, sizeof(path), "/local/domain/%u", domid);
+    xs_rm(xs, XBT_NULL, path);
+}

@@ -25,8 +25,14 @@ char *store_domain_name(struct xs_handle *xs, uint32_t domid);
  */
 int store_domain_by_name(struct xs_handle *xs, const char *name, uint32_t *domid);
 
+/* Reads /local/domain/DOMID/KEY (malloc'd), or NULL. */
+char *store_read_domain_key(struct xs_handle *xs, uint32_t domid, const char *key);
+
 /* Writes VALUE at /local/domain/DOMID/KEY; false with errno on failure. */
 bool store_write_domain_key(struct xs_handle *xs, uint32_t domid, const char *key,
                             const char *value);
+
+/* Drops a dead domain's home and its connection to the store (best effort). */
+void store_forget_domain(struct xs_handle *xs, uint32_t domid);
 
 #endif

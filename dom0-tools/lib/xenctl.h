@@ -84,6 +84,26 @@ int xenctl_sched_credit_get(struct xenctl *ctl, uint32_t domid,
 int xenctl_sched_credit_set(struct xenctl *ctl, uint32_t domid,
                             const struct xen_domctl_sched_credit *params);
 
+/* Guest memory, for the domain builder */
+/* Backs FRAMES[0..N) (pfns in) with new machine frames (mfns out). */
+int xenctl_populate_physmap(struct xenctl *ctl, uint32_t domid, xen_pfn_t *frames,
+                            size_t n);
+/* Maps N machine frames of DOMID read-write; NULL with *RC set on failure. */
+void *xenctl_map_foreign(struct xenctl *ctl, uint32_t domid, const xen_pfn_t *mfns,
+                         size_t n, int *rc);
+void xenctl_unmap_foreign(void *addr, size_t n);
+int xenctl_evtchn_alloc_unbound(struct xenctl *ctl, uint32_t domid, uint32_t remote,
+                                uint32_t *port);
+/* Validates and pins DOMID's top-level page table. */
+int xenctl_pin_l4(struct xenctl *ctl, uint32_t domid, xen_pfn_t mfn);
+int xenctl_hypercall_init(struct xenctl *ctl, uint32_t domid, xen_pfn_t mfn);
+
+/* Event channels bound into this process through /dev/xen/evtchn (fd or -errno) */
+int evtchn_open(void);
+int evtchn_bind_interdomain(int fd, uint32_t domid, uint32_t remote_port);
+int evtchn_notify(int fd, uint32_t port);
+int evtchn_ack(int fd);
+
 /* sysctl wrappers */
 int xenctl_physinfo(struct xenctl *ctl, struct xen_sysctl_physinfo *info);
 int xenctl_sched_id(struct xenctl *ctl, uint32_t *sched_id);

@@ -18,6 +18,7 @@
 #include <zstd.h>
 
 #include "boot_layout.h"
+#include "boot_tables.h"
 #include "kernel_image.h"
 #include "public/elfnote.h"
 #include "public/features.h"
@@ -465,6 +466,105 @@ static void test_count_tables_shares_common_tables(void **state)
     assert_int_equal(t[3], 1);
 }
 
+/* Walks the built tables like the MMU would: VADDR -> mfn and flags. */
+static uint64_t walk(const uint64_t *pt, const uint64_t *p2m, uint64_t pt_pfn,
+                     uint64_t pt_pages, uint64_t vaddr)
+{
+    uint64_t table = 0, pte = 0;
+
+    for (int shift = 39; shift >= 12; shift -= 9) {
+        pte = pt[table * 512 + ((vaddr >> shift) & 511)];
+        if (!(pte & BOOT_PTE_PRESENT))
+            return 0;
+        if (shift == 12)
+            break;
+        table = UINT64_MAX;
+        for (uint64_t i = 0; i < pt_pages; i++)
+            if (p2m[pt_pfn + i] == (pte >> 12))
+                table = i;
+        assert_true(table != UINT64_MAX);
+    }
+    return pte;
+}
+
+static void test_boot_tables_map_every_page(void **state)
+{
+    struct boot_layout_request req = {
+        .virt_base = VIRT_BASE, .kernel_vstart = LOAD_VADDR,
+        .kernel_vend = LOAD_VADDR + (32 << 20), .nr_pages = 65536,
+        .p2m_at_init_p2m = true, .init_p2m = 0x8000000000ULL,
+    };
+    struct boot_layout l;
+    uint64_t *p2m = malloc(65536 * sizeof(*p2m)), *pt;
+    char why[256];
+
+    (void)state;
+    assert_int_equal(boot_layout_compute(&req, &l, why, sizeof(why)), 0);
+    /* Scatter the machine frames so a pfn/mfn mix-up cannot pass. */
+    for (uint64_t pfn = 0; pfn < 65536; pfn++)
+        p2m[pfn] = 0x100000 + (pfn * 7919) % 65536;
+    pt = calloc(l.page_tables.pages, 4096);
+    if (boot_tables_build(&l, &req, p2m, pt, why, sizeof(why)) < 0)
+        fail_msg("%s", why);
+    for (uint64_t v = VIRT_BASE; v < l.mapped_end; v += 4096) {
+        uint64_t pfn = (v - VIRT_BASE) / 4096;
+        uint64_t e = walk(pt, p2m, l.page_tables.pfn, l.page_tables.pages, v);
+        bool is_table = pfn >= l.page_tables.pfn &&
+                        pfn < l.page_tables.pfn + l.page_tables.pages;
+
+        assert_true(e >> 12 == p2m[pfn]);
+        assert_true(!!(e & BOOT_PTE_RW) == !is_table);
+    }
+    for (uint64_t i = 0; i < l.p2m.pages; i++) {
+        uint64_t e = walk(pt, p2m, l.page_tables.pfn, l.page_tables.pages,
+                          0x8000000000ULL + i * 4096);
+
+        assert_true(e >> 12 == p2m[l.p2m.pfn + i]);
+    }
+    /* Nothing beyond the planned ranges is mapped. */
+    assert_int_equal(walk(pt, p2m, l.page_tables.pfn, l.page_tables.pages, l.mapped_end), 0);
+    free(pt);
+    free(p2m);
+}
+
+static void test_start_info_points_at_the_layout(void **state)
+{
+    struct boot_layout_request req = {
+        .virt_base = VIRT_BASE, .kernel_vstart = LOAD_VADDR,
+        .kernel_vend = LOAD_VADDR + (32 << 20), .nr_pages = 65536,
+        .ramdisk_size = 5000, .ramdisk_unmapped = true,
+        .p2m_at_init_p2m = true, .init_p2m = 0x8000000000ULL,
+    };
+    struct boot_start_facts facts = {
+        .nr_pages = 65536, .shared_info_mfn = 0x1234, .store_evtchn = 3,
+        .console_evtchn = 4, .ramdisk_len = 5000, .cmdline = "console=hvc0",
+    };
+    struct boot_layout l;
+    uint64_t *p2m = malloc(65536 * sizeof(*p2m));
+    start_info_t si;
+    char why[256];
+
+    (void)state;
+    assert_int_equal(boot_layout_compute(&req, &l, why, sizeof(why)), 0);
+    for (uint64_t pfn = 0; pfn < 65536; pfn++)
+        p2m[pfn] = pfn + 0x50000;
+    boot_start_info_fill(&si, &l, &req, p2m, &facts);
+    assert_string_equal(si.magic, "xen-3.0-x86_64");
+    assert_true(si.shared_info == 0x1234000);
+    assert_true(si.store_mfn == l.xenstore.pfn + 0x50000);
+    assert_true(si.console.domU.mfn == l.console.pfn + 0x50000);
+    assert_int_equal(si.store_evtchn, 3);
+    assert_int_equal(si.console.domU.evtchn, 4);
+    assert_true(si.pt_base == l.page_tables.vaddr);
+    assert_int_equal(si.nr_pt_frames, l.page_tables.pages);
+    assert_true(si.mfn_list == 0x8000000000ULL);
+    assert_true(si.first_p2m_pfn == l.p2m.pfn && si.nr_p2m_frames == l.p2m.pages);
+    assert_true(si.flags & SIF_MOD_START_PFN);
+    assert_true(si.mod_start == l.ramdisk.pfn && si.mod_len == 5000);
+    assert_string_equal((const char *)si.cmd_line, "console=hvc0");
+    free(p2m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +578,8 @@ int main(void)
         cmocka_unit_test(test_layout_p2m_and_initrd_unmapped),
         cmocka_unit_test(test_layout_errors),
         cmocka_unit_test(test_count_tables_shares_common_tables),
+        cmocka_unit_test(test_boot_tables_map_every_page),
+        cmocka_unit_test(test_start_info_points_at_the_layout),
     };
 
     return cmocka_run_group_tests_name("builder", tests, NULL, NULL);

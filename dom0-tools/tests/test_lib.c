@@ -15,6 +15,7 @@
 #include <linux/types.h>
 #include <xen/privcmd.h>
 
+#include "console_ring.h"
 #include "xenctl.h"
 
 static void test_buffer_fallback_is_zeroed_whole_pages(void **state)
@@ -69,12 +70,58 @@ static void test_abi_facts(void **state)
     assert_int_equal(XEN_SYSCTL_INTERFACE_VERSION, 0x15);
 }
 
+static void test_console_ring_output_wraps(void **state)
+{
+    static struct xencons_interface ring;
+    char buf[4096];
+    size_t n;
+
+    (void)state;
+    memset(&ring, 0, sizeof(ring));
+    /* The guest wrote "hello" across the end of the 2048-byte ring. */
+    ring.out_cons = ring.out_prod = 2046;
+    memcpy(ring.out + 2046, "he", 2);
+    memcpy(ring.out, "llo", 3);
+    ring.out_prod += 5;
+    n = console_ring_take_output(&ring, buf, sizeof(buf));
+    assert_int_equal(n, 5);
+    assert_memory_equal(buf, "hello", 5);
+    assert_int_equal(ring.out_cons, ring.out_prod);
+    assert_int_equal(console_ring_take_output(&ring, buf, sizeof(buf)), 0);
+    /* A producer claiming more than a ring's worth yields one ring, no more. */
+    ring.out_prod = ring.out_cons + 5000;
+    assert_int_equal(console_ring_take_output(&ring, buf, sizeof(buf)), 2048);
+    /* CAP limits one take; the rest stays for the next. */
+    ring.out_prod = ring.out_cons + 10;
+    assert_int_equal(console_ring_take_output(&ring, buf, 4), 4);
+    assert_int_equal(console_ring_take_output(&ring, buf, sizeof(buf)), 6);
+}
+
+static void test_console_ring_input_stops_when_full(void **state)
+{
+    static struct xencons_interface ring;
+    char data[1500];
+
+    (void)state;
+    memset(&ring, 0, sizeof(ring));
+    memset(data, 'x', sizeof(data));
+    ring.in_cons = ring.in_prod = 0xfffffff0u;     /* indices wrap in 32 bits */
+    assert_int_equal(console_ring_put_input(&ring, "ab", 2), 2);
+    assert_int_equal(ring.in[0x3f0], 'a');
+    assert_int_equal(ring.in[0x3f1], 'b');
+    assert_int_equal(console_ring_put_input(&ring, data, sizeof(data)), 1022);
+    assert_int_equal(ring.in_prod - ring.in_cons, 1024);
+    assert_int_equal(console_ring_put_input(&ring, "c", 1), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buffer_fallback_is_zeroed_whole_pages),
         cmocka_unit_test(test_open_without_xen_names_the_device),
         cmocka_unit_test(test_abi_facts),
+        cmocka_unit_test(test_console_ring_output_wraps),
+        cmocka_unit_test(test_console_ring_input_stops_when_full),
     };
 
     return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
