@@ -81,7 +81,8 @@ def test_boots_to_ready_with_memory_map_and_modules():
         m.expect(r"0000000000100000 - 000000000ffe0000 \(RAM\)")
         m.expect(r"RAM: 255 MiB")
         m.expect(r"module 0: 0x[0-9a-f]+-0x[0-9a-f]+ \(\d+ KiB\) \"\S*vmlinuz console=hvc0")
-        m.expect(r"paging: direct map of 0-0x100000000 at 0xffff830000000000")
+        m.expect(r"paging: direct map of 0-0x100000000 at 0xffff830000000000, image mapped "
+                 r"RX/R/RW with NX \(writes to code fault: checked\)")
         m.expect(r"traps: exception fixups catch faults in the copy helpers "
                  r"\(self-test passed\)")
         m.expect(r"Lintel footprint: image 0x200000-0x[0-9a-f]+ \(\d+ KiB")

@@ -10,6 +10,7 @@
 #include <lintel/mm.h>
 #include <lintel/paging.h>
 #include <lintel/printk.h>
+#include <lintel/uaccess.h>
 #include <lintel/x86.h>
 
 #define L4_SLOT(va)  (((va) >> 39) & 511)
@@ -20,7 +21,7 @@
 #define SIZE_1G      (1ULL << 30)
 #define SIZE_512G    (1ULL << 39)
 
-extern const char _start[], _etext[], _erodata[], _end[];
+extern const char _start[], _stext[], _etext[], _srodata[], _erodata[], _end[];
 
 static uint64_t directmap_mapped = 4ULL << 30;
 static uint64_t table_frames;
@@ -113,6 +114,16 @@ static void map_image(uint64_t *l4)
     }
 }
 
+/* The point of per-section permissions: a stray write must fault. */
+static void check_image_protection(void)
+{
+    uint8_t byte = 0;
+
+    if (copy_to_unsafe((void *)(uintptr_t)_stext, &byte, 1) == 0 ||
+        copy_to_unsafe((void *)(uintptr_t)_srodata, &byte, 1) == 0)
+        panic("paging: the image's code or read-only data is writable");
+}
+
 void paging_init(const struct boot_info *bi)
 {
     uint64_t *l4, limit = 4ULL << 30;
@@ -132,7 +143,9 @@ void paging_init(const struct boot_info *bi)
     map_image(l4);
     write_cr3(virt_to_phys(l4));
     directmap_mapped = limit;
-    pr_info("paging: direct map of 0-%#lx at %#lx, image mapped RX/R/RW%s\n",
+    check_image_protection();
+    pr_info("paging: direct map of 0-%#lx at %#lx, image mapped RX/R/RW%s "
+            "(writes to code fault: checked)\n",
             (unsigned long)limit, (unsigned long)DIRECTMAP_VIRT_START,
             nx ? " with NX" : " (no NX on this CPU)");
 }
