@@ -100,9 +100,14 @@ def test_kernel_device_watch(store_dom0):
 
 
 # Last: it restarts the daemon.
-def test_restart_keeps_state_and_the_kernel_ring(store_dom0):
+def test_restart_keeps_state_the_kernel_ring_and_its_watches(store_dom0):
     store_dom0.check("lintel-store write /test/r kept")
-    store_dom0.check("kill $(cat /run/lintel-stored.pid); sleep 0.5")
+    store_dom0.check(f"({KERNEL_XENBUS} lintel-store watch -n 2 /test/rw > /tmp/rw.out &)")
+    store_dom0.check("sleep 1; kill $(cat /run/lintel-stored.pid); sleep 0.5")
     out = store_dom0.check("lintel-stored --pidfile /run/lintel-stored.pid")
     assert "dom0 kernel attached" in out
     assert store_dom0.check(f"{KERNEL_XENBUS} lintel-store read /test/r") == "kept"
+    # The kernel registered this watch before the restart and will not again.
+    store_dom0.check("lintel-store write /test/rw/after-restart x; sleep 1")
+    assert store_dom0.check("cat /tmp/rw.out").splitlines() == ["/test/rw",
+                                                                "/test/rw/after-restart"]

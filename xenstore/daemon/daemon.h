@@ -47,7 +47,8 @@ void daemon_log(struct daemon *d, const char *fmt, ...) __attribute__((format(pr
 int socket_transport_start(struct daemon *d, const char *path);
 struct xs_conn *ring_attach(void *daemon, uint32_t domid, uint64_t mfn, uint32_t port, int *err);
 void ring_detach(void *daemon, struct xs_conn *c);
-int ring_attach_dom0(struct daemon *d);
+/* dom0's own kernel, through /dev/xen/xenbus_backend. */
+struct xs_conn *ring_attach_dom0(struct daemon *d, int *err);
 /* Opens /dev/xen/evtchn once, shared by rings and VIRQs. */
 int evtchn_open(struct daemon *d);
 /* Domain shutdown/death reported by the hypervisor (xen_domains.c). */

@@ -136,8 +136,8 @@ static void run(struct daemon *d)
             last_save = now_ms();
         }
     }
-    if (d->store.dirty)
-        save_state(d);
+    /* Always: the next daemon starts from this file, whatever was thought saved. */
+    save_state(d);
 }
 
 /* Watches of domain connections come back with their domain after a restart. */
@@ -172,14 +172,22 @@ static void remember_watch(void *ctx, uint32_t domid, const char *path, const ch
     pending[npending++] = (struct pending_watch){ domid, strdup(path), strdup(token), relative };
 }
 
+static bool dom0_ring_wanted(const struct daemon *d)
+{
+    return !d->opts.no_dom0_ring && !d->opts.ring_dir;
+}
+
 static void reattach_domains(struct daemon *d)
 {
     for (unsigned i = 0; i < d->store.ndomains; i++) {
         struct domain *dom = &d->store.domains[i];
         int err = 0;
 
-        dom->conn = ring_attach(d, dom->domid, dom->mfn, dom->port, &err);
-        if (!dom->conn)
+        if (dom->domid == 0)
+            dom->conn = dom0_ring_wanted(d) ? ring_attach_dom0(d, &err) : NULL;
+        else
+            dom->conn = ring_attach(d, dom->domid, dom->mfn, dom->port, &err);
+        if (!dom->conn && err)
             daemon_log(d, "domain %u: cannot reattach its ring: %s", dom->domid, strerror(err));
     }
     for (unsigned i = 0; i < npending; i++) {
@@ -243,11 +251,15 @@ static int start(struct daemon *d)
         return err;
     }
     load_state(d);
-    if (!d->opts.no_dom0_ring && !d->opts.ring_dir && !store_find_domain(&d->store, 0)) {
-        err = ring_attach_dom0(d);
-        if (err)
+    /* dom0's kernel is a domain like the others, so its watches survive restarts. */
+    if (dom0_ring_wanted(d) && !store_find_domain(&d->store, 0)) {
+        struct xs_conn *c = ring_attach_dom0(d, &err);
+
+        if (!c)
             daemon_log(d, "no dom0 kernel ring (/dev/xen/xenbus_backend: %s); socket only",
                        strerror(err));
+        else if (store_add_domain(&d->store, 0, 0, 0, c))
+            daemon_log(d, "out of memory recording dom0's ring");
     }
     if (!d->opts.ring_dir && (err = domains_watch_start(d)) && err != ENOENT)
         daemon_log(d, "cannot watch for dying domains (VIRQ_DOM_EXC): %s", strerror(err));

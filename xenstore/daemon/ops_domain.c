@@ -172,6 +172,8 @@ int op_release(struct request *r)
     err = one_domid(r, &domid);
     if (err)
         return err;
+    if (domid == 0)
+        return EINVAL;      /* dom0's kernel connection is not the tools' to drop */
     d = store_find_domain(r->s, domid);
     if (!d)
         return ENOENT;

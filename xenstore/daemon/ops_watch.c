@@ -27,6 +27,7 @@ int op_watch(struct request *r)
     err = watch_add(&r->s->watches, r->c, path, token, given[0] != '/' && given[0] != '@');
     if (err)
         return err;
+    r->s->dirty = true;     /* domains' watches are part of the saved state */
     reply_ok(r);
     /* Xen fires every new watch once, so the client reads the current state. */
     watch_send_event(r->c, given, token);
@@ -41,8 +42,10 @@ int op_unwatch(struct request *r)
 
     if (!err)
         err = watch_remove(&r->s->watches, r->c, path, token);
-    if (!err)
+    if (!err) {
+        r->s->dirty = true;
         reply_ok(r);
+    }
     return err;
 }
 
@@ -50,6 +53,7 @@ int op_reset_watches(struct request *r)
 {
     watch_remove_conn(&r->s->watches, r->c);
     conn_drop_txns(r->c);
+    r->s->dirty = true;
     reply_ok(r);
     return 0;
 }

@@ -163,17 +163,16 @@ void ring_detach(void *daemon, struct xs_conn *c)
     ep->gone = true;
 }
 
-int ring_attach_dom0(struct daemon *d)
+struct xs_conn *ring_attach_dom0(struct daemon *d, int *err)
 {
-    int err;
-    struct ring_endpoint *re = ring_new(d, 0, &ring_backend_dom0, 0, 0, &err);
+    struct ring_endpoint *re = ring_new(d, 0, &ring_backend_dom0, 0, 0, err);
 
     if (!re)
-        return err;
+        return NULL;
     daemon_log(d, "dom0 kernel attached through /dev/xen/xenbus_backend (port %u)",
                re->local_port);
     /* The first event tells a waiting xenbus that the store is up. */
     ring_kick(re);
     re->be->notify(re);
-    return 0;
+    return &re->ep.conn;
 }

@@ -330,6 +330,8 @@ static void test_domains(void **state)
     expect_error(&f->dom0, "ENOENT");
     send_strings(&f->s, &f->dom0, XS_GET_DOMAIN_PATH, 0, "65535", NULL);
     expect_error(&f->dom0, "EINVAL");
+    send_strings(&f->s, &f->dom0, XS_RELEASE, 0, "0", NULL);
+    expect_error(&f->dom0, "EINVAL");
 }
 
 static void test_special_watch_needs_permission(void **state)
