@@ -23,7 +23,7 @@ esac
 dom0_modules=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs)
 
 rm -rf "$stage"
-mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,usr/lib,lib64,etc/lintel,proc,sys,dev,run,tmp,root,var/log,var/lib,mnt}
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,usr/lib,lib64,etc/lintel,proc,sys,dev,run,tmp,root,var/log,var/lib,var/lock,mnt}
 cp -a "$here/rootfs/." "$stage/"
 ln -s /run "$stage/var/run"
 

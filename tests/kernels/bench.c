@@ -50,17 +50,17 @@ TEST(null_hypercall)
     EXPECT_EQ(failures, 0);
 }
 
-TEST(multicall_of_eight)
+TEST(multicall_of_thirty_two)
 {
-    multicall_entry_t calls[8];
+    static multicall_entry_t calls[32];
     long failures = 0;
 
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 32; i++)
         calls[i] = (multicall_entry_t){ .op = __HYPERVISOR_xen_version, .args = { XENVER_version } };
     begin();
-    for (int i = 0; i < 2000; i++)
-        failures += HYPERVISOR_multicall(calls, 8) != 0;
-    report("multicall_8_xen_version", 2000);
+    for (int i = 0; i < 1000; i++)
+        failures += HYPERVISOR_multicall(calls, 32) != 0;
+    report("multicall_32_xen_version", 1000);
     EXPECT_EQ(failures, 0);
 }
 
@@ -78,24 +78,77 @@ TEST(update_va_mapping)
     EXPECT_EQ(failures, 0);
 }
 
-TEST(mmu_update_batch_of_sixteen)
+TEST(mmu_update_batch_of_512)
 {
-    struct mmu_update reqs[16];
+    static struct mmu_update reqs[512];
     uint64_t maddr;
     long failures = 0;
 
     EXPECT_TRUE(l1_entry_of(scratch_pages[0], 0, &maddr));
-    for (int i = 0; i < 16; i++) {
+    for (int i = 0; i < 512; i++) {
         reqs[i].ptr = maddr | MMU_NORMAL_PT_UPDATE;
         reqs[i].val = ((uint64_t)virt_to_mfn(scratch_pages[i & 1]) * PAGE_SIZE) | RW_FLAGS;
     }
-    reqs[15].val = ((uint64_t)virt_to_mfn(scratch_pages[0]) * PAGE_SIZE) | RW_FLAGS;
+    /* The batch must leave the page mapped where the kernel expects it. */
+    reqs[511].val = ((uint64_t)virt_to_mfn(scratch_pages[0]) * PAGE_SIZE) | RW_FLAGS;
     begin();
-    for (int i = 0; i < 2000; i++)
-        failures += HYPERVISOR_mmu_update(reqs, 16, 0, DOMID_SELF) != 0;
-    report("mmu_update_16_ptes", 2000);
+    for (int i = 0; i < 200; i++)
+        failures += HYPERVISOR_mmu_update(reqs, 512, 0, DOMID_SELF) != 0;
+    report("mmu_update_512_ptes", 200);
     HYPERVISOR_xen_version(XENVER_version, 0);
     EXPECT_EQ(failures, 0);
+}
+
+TEST(pin_and_unpin_an_l4)
+{
+    void *va = scratch_pages[2];
+    unsigned long mfn = virt_to_mfn(va);
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE, .arg1.mfn = mfn };
+    struct mmuext_op unpin = { .cmd = MMUEXT_UNPIN_TABLE, .arg1.mfn = mfn };
+    long failures = 0;
+
+    for (int i = 0; i < 512; i++)
+        ((volatile uint64_t *)va)[i] = 0;
+    /* A page table may not stay writable anywhere: map it read-only first. */
+    EXPECT_OK(remap(va, mfn, PTE_PRESENT | PTE_ACCESSED));
+    begin();
+    for (int i = 0; i < 1000; i++) {
+        failures += HYPERVISOR_mmuext_op(&pin, 1, 0, DOMID_SELF) != 0;
+        failures += HYPERVISOR_mmuext_op(&unpin, 1, 0, DOMID_SELF) != 0;
+    }
+    report("pin_unpin_l4", 1000);
+    EXPECT_OK(remap(va, mfn, RW_FLAGS));
+    EXPECT_EQ(failures, 0);
+}
+
+static void *demand_va;
+static unsigned long demand_mfn;
+
+/* Maps the page the loop below unmapped, so the faulting write is retried. */
+static int map_on_demand(struct trap_frame *frame)
+{
+    if (frame->vector != 14)
+        return 0;
+    return remap(demand_va, demand_mfn, RW_FLAGS) == 0;
+}
+
+TEST(demand_map_page_fault_loop)
+{
+    long failures = 0;
+
+    demand_va = scratch_pages[3];
+    demand_mfn = virt_to_mfn(demand_va);
+    trap_reset();
+    trap_hook = map_on_demand;
+    begin();
+    for (int i = 0; i < 1000; i++) {
+        failures += remap(demand_va, demand_mfn, 0) != 0;
+        *(volatile char *)demand_va = (char)i;
+    }
+    report("unmap_fault_map_retry", 1000);
+    trap_hook = 0;
+    EXPECT_EQ(failures, 0);
+    EXPECT_EQ(last_trap.count, 1000);
 }
 
 TEST(trap_bounce_and_iret)
