@@ -13,7 +13,7 @@ SMP        ?= 1
 MEM        ?= 2048
 export BUILD
 
-COMPONENTS := tests/abi hypervisor xenstore dom0-tools pv-drivers tests/kernels
+COMPONENTS := tests/abi hypervisor xenstore dom0-tools dom0-tools/top pv-drivers tests/kernels
 PRESENT    := $(foreach c,$(COMPONENTS),$(if $(wildcard $(c)/Makefile),$(c)))
 
 .PHONY: all setup artifacts components image check test run bench soak clean distclean
