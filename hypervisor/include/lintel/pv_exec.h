@@ -60,10 +60,18 @@ void pv_handle_exception(struct cpu_regs *regs);
 void pv_handle_soft_vector(struct cpu_regs *regs);
 /* A user-mode syscall enters the guest kernel's syscall callback. */
 bool pv_inject_syscall(struct cpu_regs *regs, struct vcpu *v);
+/*
+ * Makes sure iretq cannot fault on the frame (canonical rip, loadable CS
+ * and SS); a bad one goes to the guest's failsafe callback, or crashes the
+ * domain if it has none. False when the domain was crashed.
+ */
+bool pv_check_return_frame(struct cpu_regs *regs, struct vcpu *v);
 /* Bounces to the event callback if an upcall is pending and unmasked. */
 void pv_deliver_event(struct cpu_regs *regs, struct vcpu *v);
 /* set_gdt for any vCPU of the caller: frames become descriptor tables. */
 int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, unsigned entries);
+/* May iretq load sel as v's CS (code) or SS? */
+bool pv_selector_ok(const struct vcpu *v, uint64_t sel, bool code);
 /* Loads v's guest GDT entries and LDT (set_gdt, SET_LDT). */
 void pv_load_descriptor_tables(struct vcpu *v);
 

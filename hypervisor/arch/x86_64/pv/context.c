@@ -271,8 +271,10 @@ void pv_exit_work(struct cpu_regs *regs)
         if (!vcpu_runnable(v))
             continue;
         local_irq_disable();
-        if (!softirq_pending())
+        if (softirq_pending())
+            continue;
+        pv_deliver_event(regs, v);
+        if (pv_check_return_frame(regs, v))
             break;
     }
-    pv_deliver_event(regs, v);
 }

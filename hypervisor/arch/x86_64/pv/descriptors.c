@@ -20,6 +20,8 @@
 #define DESC_S              (1ULL << 44)      /* code/data, not system */
 #define DESC_DPL_SHIFT      45
 #define DESC_DPL_MASK       (3ULL << DESC_DPL_SHIFT)
+#define DESC_CODE           (1ULL << 43)
+#define DESC_DATA_WRITABLE  (1ULL << 41)
 
 struct table_ptr {
     uint16_t limit;
@@ -57,6 +59,31 @@ void pv_load_descriptor_tables(struct vcpu *v)
         gdt[i] = descriptor_fixup(&d) ? d : 0;
     }
     memset(gdt + n, 0, (GUEST_GDT_ENTRIES - n) * sizeof(uint64_t));
+}
+
+/*
+ * Whether iretq may load sel as the guest's CS (code) or SS (data): the
+ * flat selectors, or a present DPL-3 descriptor of the right kind in the
+ * guest's GDT. Checked before every return so a bad one can never fault
+ * in ring 0. LDT selectors are refused: guest LDTs are not loaded.
+ */
+bool pv_selector_ok(const struct vcpu *v, uint64_t sel, bool code)
+{
+    uint64_t d;
+    unsigned index = (unsigned)(sel >> 3);
+
+    if (sel > 0xffff || (sel & 3) != 3 || (sel & 4))
+        return false;
+    if (code ? (sel == 0xe033 || sel == 0xe023) : sel == 0xe02b)
+        return true;
+    if (index >= v->pv.gdt_entries)
+        return false;
+    d = live_gdt()[index];
+    if (!(d & DESC_PRESENT) || !(d & DESC_S) || ((d & DESC_DPL_MASK) >> DESC_DPL_SHIFT) != 3)
+        return false;
+    if (code)
+        return d & DESC_CODE;
+    return !(d & DESC_CODE) && (d & DESC_DATA_WRITABLE);
 }
 
 static bool frame_is_ours(struct domain *d, uint64_t mfn)

@@ -54,10 +54,10 @@ static void load_registers(struct vcpu *v, const struct cpu_user_regs *u)
     r->r9 = u->r9; r->r8 = u->r8; r->rax = u->rax; r->rcx = u->rcx;
     r->rdx = u->rdx; r->rsi = u->rsi; r->rdi = u->rdi;
     r->rip = u->rip;
-    r->cs = u->cs | 3;
+    r->cs = (uint16_t)(u->cs | 3);
     r->rflags = (u->rflags & ~(RFLAGS_IOPL | RFLAGS_VM)) | RFLAGS_IF | 2;
     r->rsp = u->rsp;
-    r->ss = u->ss | 3;
+    r->ss = (uint16_t)(u->ss | 3);
 }
 
 int pv_vcpu_load_context(struct vcpu *v, const struct vcpu_guest_context *c)
