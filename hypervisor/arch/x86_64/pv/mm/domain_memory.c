@@ -114,8 +114,6 @@ static void frame_released(void *opaque, uint64_t mfn)
     (void)opaque;
     if (!(pg->flags & FRAME_FLAG_DOMAIN_PAGE))
         return;     /* a lent hypervisor page: its lender frees it */
-    /* Someone may still hold a TLB entry for it: flush before reuse. */
-    stale_tlb_entries = true;
     d = memory_domain(pg->owner);
     if (d) {
         page_list_remove(d, mfn);
@@ -125,6 +123,9 @@ static void frame_released(void *opaque, uint64_t mfn)
     pg->flags = 0;
     pg->owner = FRAME_OWNER_XEN;
     pg->type = FRAME_TYPE_HYPERVISOR;
+    /* The allocator may hand it to the hypervisor itself next: no stale
+     * guest TLB entry may survive that (one pCPU runs guests today). */
+    pv_flush_tlb_local();
     free_xen_pages(phys_to_virt(mfn << PAGE_SHIFT), 0);
 }
 
@@ -179,8 +180,6 @@ mfn_t domain_alloc_page(struct domain *d)
         spin_unlock(&pv_mm_lock);
         return INVALID_MFN;
     }
-    if (stale_tlb_entries)
-        pv_flush_tlb_local();
     va = alloc_xen_pages(0);
     if (!va) {
         spin_unlock(&pv_mm_lock);
@@ -220,8 +219,6 @@ mfn_t domain_alloc_contiguous(struct domain *d, unsigned order, unsigned address
         spin_unlock(&pv_mm_lock);
         return INVALID_MFN;
     }
-    if (stale_tlb_entries)
-        pv_flush_tlb_local();
     va = alloc_xen_pages(order);
     if (!va) {
         spin_unlock(&pv_mm_lock);
