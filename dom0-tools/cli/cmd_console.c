@@ -123,7 +123,7 @@ static void run_session(struct console_session *s)
     }
 }
 
-static int attach(const struct command *cmd, struct xenctl *ctl, uint32_t domid)
+int console_attach(const struct command *cmd, struct xenctl *ctl, uint32_t domid)
 {
     struct console_session s = { .ctl = ctl, .domid = domid, .stdin_open = true };
     uint64_t mfn = 0;
@@ -175,7 +175,7 @@ int cmd_console(const struct command *cmd, int argc, char **argv)
         if (domid == 0)
             rc = command_fail(cmd, "dom0's console is the hypervisor's serial line");
         else
-            rc = attach(cmd, &ctl, domid);
+            rc = console_attach(cmd, &ctl, domid);
     }
     xenctl_close(&ctl);
     return rc;

@@ -108,7 +108,7 @@ static int name_is_free(const struct command *cmd, struct xs_handle *xs,
 }
 
 static int create(const struct command *cmd, struct xenctl *ctl,
-                  const struct domain_config *cfg)
+                  const struct domain_config *cfg, bool attach_console)
 {
     struct pv_built_domain built;
     struct xs_handle *xs = store_handle();
@@ -136,7 +136,8 @@ static int create(const struct command *cmd, struct xenctl *ctl,
         return rc;
     }
     printf("created domain %u (%s)\n", built.domid, cfg->name);
-    return EXIT_OK;
+    fflush(stdout);
+    return attach_console ? console_attach(cmd, ctl, built.domid) : EXIT_OK;
 }
 
 int cmd_create(const struct command *cmd, int argc, char **argv)
@@ -144,14 +145,14 @@ int cmd_create(const struct command *cmd, int argc, char **argv)
     struct domain_config cfg;
     struct config_error err;
     struct xenctl ctl;
+    bool attach_console = false;
     int opt, rc;
 
     optind = 0;
     while ((opt = command_getopt(cmd, argc, argv, "c", NULL)) != -1) {
         if (opt != 'c')
             return EXIT_USAGE;
-        return command_usage_error(cmd, "-c needs lintel-consoled, which is not "
-                                   "written yet");
+        attach_console = true;
     }
     if (argc - optind != 1)
         return command_usage_error(cmd, argc - optind ? "too many arguments"
@@ -159,7 +160,7 @@ int cmd_create(const struct command *cmd, int argc, char **argv)
     if (config_load(argv[optind], &cfg, &err) < 0)
         return command_fail(cmd, "%s", err.message);
     if ((rc = hypervisor_open(cmd, &ctl)) == EXIT_OK) {
-        rc = create(cmd, &ctl, &cfg);
+        rc = create(cmd, &ctl, &cfg, attach_console);
         xenctl_close(&ctl);
     }
     domain_config_free(&cfg);

@@ -2,7 +2,10 @@
 #ifndef LINTEL_COMMANDS_H
 #define LINTEL_COMMANDS_H
 
+#include <stdint.h>
+
 #include "command.h"
+#include "xenctl.h"
 
 int cmd_help(const struct command *cmd, int argc, char **argv);
 int cmd_check_config(const struct command *cmd, int argc, char **argv);
@@ -26,5 +29,9 @@ int cmd_shutdown(const struct command *cmd, int argc, char **argv);
 int cmd_reboot(const struct command *cmd, int argc, char **argv);
 int cmd_create(const struct command *cmd, int argc, char **argv);
 int cmd_console(const struct command *cmd, int argc, char **argv);
+int cmd_uptime(const struct command *cmd, int argc, char **argv);
+
+/* Attaches the terminal to DOMID's console until Ctrl-] or the domain dies. */
+int console_attach(const struct command *cmd, struct xenctl *ctl, uint32_t domid);
 
 #endif

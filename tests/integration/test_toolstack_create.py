@@ -63,6 +63,15 @@ def test_list_shows_the_configured_domain(guest):
     assert machine.check("lintel domid debian-pv").strip() == str(d["domid"])
 
 
+def test_uptime_counts_from_creation(guest):
+    machine, _ = guest
+    rows = {line.split()[0]: line.split()[2] for line in
+            machine.check("lintel uptime").splitlines()[1:]}
+    hours, minutes, seconds = (int(x) for x in rows["debian-pv"].split(":"))
+    assert 0 < hours * 3600 + minutes * 60 + seconds < 3600
+    assert "Domain-0" in rows
+
+
 def test_pause_and_unpause(guest):
     machine, _ = guest
     machine.check("lintel pause debian-pv")
@@ -87,6 +96,18 @@ def test_shutdown_then_destroy_gives_the_memory_back(guest):
     out, status = machine.run("lintel domid debian-pv")
     assert status == 1 and 'no domain named "debian-pv"' in out
     assert abs(free_mib(machine) - free_before) <= 2
+
+
+def test_the_xml_example_builds_the_same_domain(booted_dom0):
+    booted_dom0.check("lintel create /etc/lintel/examples/debian-pv.xml")
+    try:
+        d = domains(booted_dom0)["debian-pv"]
+        assert d["uuid"] == "6c1e0a1e-7a3b-4d5c-9e2f-0123456789ab"
+        assert (d["memory_kib"], d["max_memory_kib"]) == (256 * 1024, 512 * 1024)
+        assert (d["vcpus_online"], d["max_vcpus"]) == (1, 2)
+    finally:
+        booted_dom0.check("lintel destroy debian-pv")
+    assert "debian-pv" not in domains(booted_dom0)
 
 
 def test_admission_refuses_what_the_host_cannot_hold(booted_dom0):

@@ -104,7 +104,7 @@ def test_domain_errors_are_named(booted_dom0):
     out, status = booted_dom0.run("lintel mem-max 0 12q")
     assert status == 2 and 'invalid memory size "12q"' in out
     out, status = booted_dom0.run("lintel create /nonexistent.cfg")
-    assert status == 1 and "not available yet" in out
+    assert status == 1 and "/nonexistent.cfg: cannot open" in out
     out, status = booted_dom0.run("lintel pause nosuchname")
     assert status == 1 and 'no domain named "nosuchname"' in out
 
