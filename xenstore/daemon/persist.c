@@ -143,8 +143,10 @@ static bool get_perms(FILE *f, struct node_perms *p)
     for (uint32_t i = 0; i < p->n; i++) {
         int c;
 
-        if (!get_u32(f, &p->e[i].domid) || (c = fgetc(f)) == EOF)
+        if (!get_u32(f, &p->e[i].domid) || (c = fgetc(f)) == EOF) {
+            perms_free(p);
             return false;
+        }
         p->e[i].perm = (uint8_t)c;
     }
     return true;
