@@ -590,3 +590,33 @@ TEST(exchange_for_contiguous_memory)
     }
     EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before);
 }
+
+TEST(update_va_mapping_for_another_domain)
+{
+    unsigned long va = (unsigned long)WINDOW;
+    uint64_t pte = maddr_of(DATA) | RW_FLAGS;
+
+    /* Naming ourselves: the same as update_va_mapping. */
+    EXPECT_OK(hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, va, pte, UVMF_INVLPG,
+                         DOMID_SELF));
+    DATA[20] = 0x21;
+    asm volatile("" ::: "memory");  /* two names for one page */
+    EXPECT_EQ(WINDOW[20], 0x21);
+    EXPECT_OK(hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, va,
+                         maddr_of(WINDOW) | RW_FLAGS, UVMF_INVLPG, DOMID_SELF));
+    /* Our own id given as the other domain is refused (Xen's rule for every
+     * foreign-domain argument of the MMU calls). */
+    EXPECT_ERRNO(hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, va,
+                            maddr_of(WINDOW) | RW_FLAGS, UVMF_INVLPG, 0), XEN_ESRCH);
+    {
+        struct mmu_update req = { .ptr = maddr_of(DATA) | MMU_NORMAL_PT_UPDATE, .val = 0 };
+        struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+
+        EXPECT_ERRNO(HYPERVISOR_mmu_update(&req, 1, 0, 0), XEN_ESRCH);
+        EXPECT_ERRNO(HYPERVISOR_mmuext_op(&op, 1, 0, 0), XEN_ESRCH);
+    }
+    /* A domain that does not exist. */
+    EXPECT_ERRNO(hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, va, pte, UVMF_INVLPG,
+                            1234), XEN_ESRCH);
+    EXPECT_OK(make_writable(WINDOW));
+}

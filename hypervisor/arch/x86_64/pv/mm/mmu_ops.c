@@ -36,6 +36,17 @@ struct mmu_owners {
     struct domain *pg;
 };
 
+/* The frames' owner: DOMID_SELF, or a foreign domain for a privileged
+ * caller. Naming oneself by number is refused with -ESRCH, as Xen does. */
+static struct domain *page_owner(uint16_t domid, int *err)
+{
+    if (domid != DOMID_SELF && domid == current_domain()->id) {
+        *err = -XEN_ESRCH;
+        return NULL;
+    }
+    return pv_mm_target_domain(domid, err);
+}
+
 static int resolve_owners(uint64_t domarg, bool allow_pt_owner, struct mmu_owners *ow)
 {
     uint16_t pt_id = (uint16_t)(domarg >> 16);
@@ -43,7 +54,7 @@ static int resolve_owners(uint64_t domarg, bool allow_pt_owner, struct mmu_owner
 
     if ((domarg >> 32) || (pt_id && !allow_pt_owner))
         return -XEN_EINVAL;
-    ow->pg = pv_mm_target_domain((uint16_t)domarg, &err);
+    ow->pg = page_owner((uint16_t)domarg, &err);
     if (!ow->pg)
         return err;
     ow->pt = current_domain();
@@ -247,7 +258,7 @@ HYPERCALL_HANDLER(do_update_va_mapping_otherdomain)
     int err;
 
     (void)a5;
-    pg_owner = pv_mm_target_domain((uint16_t)a4, &err);
+    pg_owner = page_owner((uint16_t)a4, &err);
     if (!pg_owner)
         return err;
     return update_va_mapping(a1, a2, a3, pg_owner);
