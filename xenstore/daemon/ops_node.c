@@ -33,10 +33,13 @@ static const struct node *nearest_existing(struct request *r, const char *path)
     return n;
 }
 
-/* Xen hides whether a node exists from whoever cannot read where it would be. */
-static int missing_node_error(struct request *r, const char *path)
+/*
+ * Xen hides whether a node exists from whoever lacks, on the closest existing
+ * ancestor, any of the access the operation needs.
+ */
+static int missing_node_error(struct request *r, const char *path, unsigned need)
 {
-    return may(r, &nearest_existing(r, path)->perms, PERM_READ) ? ENOENT : EACCES;
+    return perms_for(&nearest_existing(r, path)->perms, &r->c->who) & need ? ENOENT : EACCES;
 }
 
 static int get_node(struct request *r, const char *path, unsigned need, const struct node **out)
@@ -44,7 +47,7 @@ static int get_node(struct request *r, const char *path, unsigned need, const st
     const struct node *n = view_get(&r->view, path);
 
     if (!n)
-        return missing_node_error(r, path);
+        return missing_node_error(r, path, need);
     if (!may(r, &n->perms, need))
         return EACCES;
     *out = n;
@@ -396,7 +399,7 @@ static int set_node_perms(struct request *r, const char *path, struct node_perms
 {
     const struct node *cur;
     struct node *n;
-    int err = get_node(r, path, 0, &cur);
+    int err = get_node(r, path, PERM_WRITE | PERM_OWNER, &cur);
 
     if (!err)
         err = check_new_perms(r, &cur->perms, np);

@@ -168,6 +168,26 @@ static void test_guest_permissions(void **state)
     expect_error(&f->guest, "EINVAL");
 }
 
+static void test_missing_node_errors_follow_the_needed_access(void **state)
+{
+    struct fixture *f = *state;
+
+    send_strings(&f->s, &f->dom0, XS_MKDIR, 0, "/pub", NULL);
+    expect_ok(&f->dom0, XS_MKDIR);
+    send_strings(&f->s, &f->dom0, XS_SET_PERMS, 0, "/pub", "r0", NULL);
+    expect_ok(&f->dom0, XS_SET_PERMS);
+    send_strings(&f->s, &f->guest, XS_READ, 0, "/pub/missing", NULL);
+    expect_error(&f->guest, "ENOENT");       /* it may read there */
+    send_strings(&f->s, &f->guest, XS_RM, 0, "/pub/missing", NULL);
+    expect_error(&f->guest, "EACCES");       /* but not write */
+    send_write(&f->s, &f->guest, 0, "/pub/new", "x");
+    expect_error(&f->guest, "EACCES");
+    send_strings(&f->s, &f->guest, XS_SET_PERMS, 0, "/pub/missing", "n5", NULL);
+    expect_error(&f->guest, "EACCES");
+    send_strings(&f->s, &f->guest, XS_DIRECTORY, 0, "/pub", NULL);
+    expect_reply(&f->guest, XS_DIRECTORY, "", 0);
+}
+
 static void test_set_target_grants_targets_rights(void **state)
 {
     struct fixture *f = *state;
@@ -458,6 +478,7 @@ int main(void)
         T(test_mkdir_rm),
         T(test_directory_part),
         T(test_guest_permissions),
+        T(test_missing_node_errors_follow_the_needed_access),
         T(test_set_target_grants_targets_rights),
         T(test_quota_entries_and_size),
         T(test_quota_watches_and_transactions),
