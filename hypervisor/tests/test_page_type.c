@@ -375,6 +375,48 @@ static void lent_hypervisor_page_is_never_released(void **state)
     assert_int_equal(pt_unpin(&env, &guest, 10), 0);
 }
 
+static void shared_subtables_are_counted_not_revalidated(void **state)
+{
+    (void)state;
+    /* L2 10 maps L1 11 twice; L1 11 maps data 12 read-write. */
+    memory[10][0] = pte(11, RW);
+    memory[10][1] = pte(11, RW);
+    memory[11][0] = pte(12, RW);
+    becoming_table_calls = 0;
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L2), 0);
+    assert_int_equal(becoming_table_calls, 2);  /* 10 and 11, each once */
+    assert_int_equal(frames[11].type_count, 2);
+    assert_int_equal(frames[12].type_count, 1);
+    /* Dropping one of the two entries keeps the L1 a table. */
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 10, 1, 0), 0);
+    assert_int_equal(frames[11].type, FRAME_TYPE_L1);
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 11, 0, 0), 0);
+    assert_untouched(12);
+    assert_int_equal(pt_unpin(&env, &guest, 10), 0);
+    assert_untouched(10);
+    assert_untouched(11);
+}
+
+static void privileged_caller_pins_another_domains_table(void **state)
+{
+    const struct pt_owner other = { .id = OTHER };
+
+    (void)state;
+    /* What a toolstack does while building a guest: the table and what it
+     * maps are the guest's; the guest's own frames only. */
+    memory[50][0] = pte(51, RW);
+    memory[50][1] = pte(10, RO);    /* one of GUEST's frames */
+    assert_int_equal(pt_pin(&env, &other, 50, FRAME_TYPE_L1), -EBUSY);
+    assert_untouched(51);
+    memory[50][1] = 0;
+    assert_int_equal(pt_pin(&env, &other, 50, FRAME_TYPE_L1), 0);
+    assert_int_equal(frames[51].type, FRAME_TYPE_WRITABLE);
+    assert_int_equal(pt_unpin(&env, &guest, 50), -EINVAL);
+    assert_int_equal(pt_unpin(&env, &other, 50), 0);
+    assert_untouched(50);
+    assert_untouched(51);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +437,8 @@ int main(void)
         cmocka_unit_test_setup(level_and_type_arguments_checked, setup),
         cmocka_unit_test_setup(flush_hooks_see_writable_to_table, setup),
         cmocka_unit_test_setup(lent_hypervisor_page_is_never_released, setup),
+        cmocka_unit_test_setup(shared_subtables_are_counted_not_revalidated, setup),
+        cmocka_unit_test_setup(privileged_caller_pins_another_domains_table, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
