@@ -5,6 +5,7 @@
  * No AML interpreter: \_S5 is a constant package in every firmware we meet.
  */
 #include <lintel/acpi.h>
+#include <lintel/acpi_tables.h>
 #include <lintel/layout.h>
 #include <lintel/paging.h>
 #include <lintel/lib.h>
@@ -26,21 +27,11 @@ struct acpi_header {
 
 struct acpi_info acpi;
 
-static bool checksum_ok(const void *p, size_t len)
-{
-    const uint8_t *b = p;
-    uint8_t sum = 0;
-
-    for (size_t i = 0; i < len; i++)
-        sum += b[i];
-    return sum == 0;
-}
-
 static const uint8_t *scan_rsdp(uint64_t start, uint64_t len)
 {
     for (uint64_t pa = start; pa + 20 <= start + len; pa += 16) {
         const uint8_t *p = phys_to_virt(pa);
-        if (!memcmp(p, "RSD PTR ", 8) && checksum_ok(p, 20))
+        if (!memcmp(p, "RSD PTR ", 8) && acpi_checksum_ok(p, 20))
             return p;
     }
     return NULL;
@@ -66,8 +57,8 @@ static const struct acpi_header *map_table(uint64_t pa)
     if (!pa || pa >= directmap_limit_phys())
         return NULL;
     h = phys_to_virt(pa);
-    if (h->length < sizeof(*h) || h->length > MAX_TABLE_BYTES ||
-        !checksum_ok(h, h->length)) {
+    if (h->length < ACPI_HEADER_SIZE || h->length > MAX_TABLE_BYTES ||
+        !acpi_checksum_ok(h, h->length)) {
         pr_warn("ACPI: table at %#lx has a bad length or checksum; ignored\n",
                 (unsigned long)pa);
         return NULL;
@@ -75,85 +66,23 @@ static const struct acpi_header *map_table(uint64_t pa)
     return h;
 }
 
-/* Reads Package(){ a, b, ... } after the name "_S5_" in AML. */
-static void parse_s5(const struct acpi_header *dsdt)
-{
-    const uint8_t *aml = (const uint8_t *)dsdt, *end = aml + dsdt->length;
-
-    for (const uint8_t *p = aml + sizeof(*dsdt); p + 12 < end; p++) {
-        uint8_t values[2];
-        const uint8_t *q;
-
-        if (memcmp(p, "_S5_", 4) || p[4] != 0x12)      /* PackageOp */
-            continue;
-        q = p + 5 + ((p[5] >> 6) & 3) + 1;              /* PkgLength */
-        q++;                                            /* NumElements */
-        for (int i = 0; i < 2 && q < end; i++) {
-            if (*q == 0x0a)                             /* BytePrefix */
-                q++;
-            values[i] = *q++ & 7;
-        }
-        acpi.s5_typ_a = values[0];
-        acpi.s5_typ_b = values[1];
-        acpi.have_s5 = true;
-        return;
-    }
-}
-
 static void parse_fadt(const struct acpi_header *h)
 {
-    const uint8_t *f = (const uint8_t *)h;
-    uint32_t pm1a, pm1b, dsdt32, flags;
-    uint64_t dsdt = 0;
-    const struct acpi_header *d;
+    struct acpi_fadt_info fadt;
+    const struct acpi_header *dsdt;
 
-    if (h->length < 116)
+    if (acpi_parse_fadt((const uint8_t *)h, h->length, &fadt))
         return;
-    memcpy(&dsdt32, f + 40, 4);
-    memcpy(&pm1a, f + 64, 4);
-    memcpy(&pm1b, f + 68, 4);
-    memcpy(&flags, f + 112, 4);
-    acpi.pm1a_cnt = (uint16_t)pm1a;
-    acpi.pm1b_cnt = (uint16_t)pm1b;
-    dsdt = dsdt32;
-    if (h->length >= 129 && (flags & (1u << 10))) {     /* RESET_REG_SUP */
-        acpi.reset_supported = true;
-        acpi.reset_space = f[116];
-        memcpy(&acpi.reset_addr, f + 120, 8);
-        acpi.reset_value = f[128];
-    }
-    if (h->length >= 148) {
-        uint64_t x_dsdt;
-        memcpy(&x_dsdt, f + 140, 8);
-        if (x_dsdt)
-            dsdt = x_dsdt;
-    }
-    d = map_table(dsdt);
-    if (d)
-        parse_s5(d);
-}
-
-/* Local APIC (type 0) and x2APIC (type 9) entries, enabled or online-capable. */
-static void parse_madt_cpus(const struct acpi_header *h)
-{
-    const uint8_t *p = (const uint8_t *)h + 44, *end = (const uint8_t *)h + h->length;
-
-    for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
-        uint32_t id, flags;
-
-        if (p[0] == 0 && p[1] >= 8) {
-            id = p[3];
-            memcpy(&flags, p + 4, 4);
-        } else if (p[0] == 9 && p[1] >= 16) {
-            memcpy(&id, p + 4, 4);
-            memcpy(&flags, p + 8, 4);
-        } else {
-            continue;
-        }
-        if (!(flags & 3) || acpi.cpu_count == ACPI_MAX_CPUS)
-            continue;
-        acpi.cpu_apic_ids[acpi.cpu_count++] = id;
-    }
+    acpi.pm1a_cnt = fadt.pm1a_cnt;
+    acpi.pm1b_cnt = fadt.pm1b_cnt;
+    acpi.reset_supported = fadt.reset_supported;
+    acpi.reset_space = fadt.reset_space;
+    acpi.reset_addr = fadt.reset_addr;
+    acpi.reset_value = fadt.reset_value;
+    dsdt = map_table(fadt.dsdt);
+    if (dsdt)
+        acpi.have_s5 = !acpi_parse_s5((const uint8_t *)dsdt, dsdt->length,
+                                      &acpi.s5_typ_a, &acpi.s5_typ_b);
 }
 
 static void parse_table(const struct acpi_header *h)
@@ -164,7 +93,8 @@ static void parse_table(const struct acpi_header *h)
         uint32_t lapic;
         memcpy(&lapic, (const uint8_t *)h + 36, 4);
         acpi.lapic_addr = lapic;
-        parse_madt_cpus(h);
+        acpi.cpu_count = acpi_parse_madt_cpus((const uint8_t *)h, h->length,
+                                              acpi.cpu_apic_ids, ACPI_MAX_CPUS);
     } else if (!memcmp(h->signature, "HPET", 4) && h->length >= 56) {
         memcpy(&acpi.hpet_addr, (const uint8_t *)h + 44, 8);
     }
