@@ -22,6 +22,9 @@ int op_watch(struct request *r)
 
     if (err)
         return err;
+    /* Xen reports a duplicate before a full quota. */
+    if (watch_exists(&r->s->watches, r->c, path, token))
+        return EEXIST;
     if (!requester_is_privileged(r) && r->c->nwatches >= r->s->quota.watches)
         return E2BIG;
     err = watch_add(&r->s->watches, r->c, path, token, given[0] != '/' && given[0] != '@');

@@ -19,14 +19,22 @@ static bool watch_is(const struct watch *w, const struct xs_conn *c, const char 
     return w->conn == c && strcmp(w->path, path) == 0 && strcmp(w->token, token) == 0;
 }
 
+bool watch_exists(const struct watch_list *l, const struct xs_conn *c, const char *path,
+                  const char *token)
+{
+    for (const struct watch *w = l->head; w; w = w->next)
+        if (watch_is(w, c, path, token))
+            return true;
+    return false;
+}
+
 int watch_add(struct watch_list *l, struct xs_conn *c, const char *path,
               const char *token, bool relative)
 {
     struct watch *w;
 
-    for (w = l->head; w; w = w->next)
-        if (watch_is(w, c, path, token))
-            return EEXIST;
+    if (watch_exists(l, c, path, token))
+        return EEXIST;
     w = calloc(1, sizeof(*w));
     if (!w)
         return ENOMEM;

@@ -19,6 +19,8 @@ struct watch_list {
     struct watch *head, *tail;
 };
 
+bool watch_exists(const struct watch_list *l, const struct xs_conn *c, const char *path,
+                  const char *token);
 int watch_add(struct watch_list *l, struct xs_conn *c, const char *path,
               const char *token, bool relative);
 int watch_remove(struct watch_list *l, struct xs_conn *c, const char *path, const char *token);
