@@ -219,6 +219,18 @@ def test_crash_with_noreboot_halts():
         assert m.proc.isalive(), "QEMU exited although noreboot was given"
 
 
+def test_console_none_is_silent_but_crash_reports_still_print():
+    with lintel("console-none", hv_args="console=none nodom0") as m:
+        m.start()
+        m.expect(r"Boot options:", timeout=30)   # the banner precedes option parsing
+        time.sleep(4)                            # long enough to reach the idle loop
+        m.send("C")
+        m.expect(r"Lintel: panic: ring-0 exception #PF page fault", fatal=False)
+        m.expect(r"end of crash report", fatal=False)
+        text = m.console_text()
+        assert "Lintel: ready" not in text and "Physical memory map" not in text
+
+
 def test_missing_dom0_module_is_reported_and_stops():
     with NoModuleMachine(hv="lintel", name="hv-core-no-module", hv_args="loglvl=all",
                          dom0_image=None, memory_mb=256) as m:
