@@ -178,6 +178,7 @@ static __noreturn void start_dom0(const struct boot_info *bi)
     if (!d)
         stop_boot("dom0 cannot be started");
     pv_mm_fallback_warn();
+    console_io_attach_dom0();
     printk("Lintel: ready (serial debug keys: 'h' for help)\n");
     domain_unpause(d);
     sched_start();

@@ -1,11 +1,12 @@
 /*
  * console_io: dom0's console is the hypervisor's serial line (writes are
  * printed as they come; reads take what was typed while input was
- * switched to dom0). Other domains may write, with a "(d<id>) " prefix
- * per line as on Xen, and may not read.
+ * switched to dom0; VIRQ_CONSOLE tells dom0 it arrived). Other domains
+ * may write, with a "(d<id>) " prefix per line as on Xen, and may not read.
  */
 #include <lintel/domain.h>
 #include <lintel/errno.h>
+#include <lintel/event.h>
 #include <lintel/guest_access.h>
 #include <lintel/hypercall.h>
 #include <lintel/hypercall_handlers.h>
@@ -63,6 +64,19 @@ static long console_read(uint64_t count, uint64_t buf)
     if (n && copy_to_guest(buf, chunk, n))
         return -EFAULT;
     return (long)n;
+}
+
+static void dom0_input_arrived(void)
+{
+    struct domain *d = dom0();
+
+    if (d)
+        send_guest_global_virq(d, VIRQ_CONSOLE);
+}
+
+void console_io_attach_dom0(void)
+{
+    console_set_dom0_input_notify(dom0_input_arrived);
 }
 
 HYPERCALL_HANDLER(do_console_io)

@@ -1,8 +1,8 @@
 /*
  * platform_op: the dom0-only platform interface. The interface version is
  * checked before anything else (-EACCES, as Xen). Provided: physical CPU
- * information for the one pCPU; other sub-ops are -ENOSYS, which Linux
- * treats as "not provided".
+ * information for the one pCPU and settime (the wallclock dom0 keeps);
+ * other sub-ops are -ENOSYS, which Linux treats as "not provided".
  */
 #include <lintel/domain.h>
 #include <lintel/errno.h>
@@ -10,6 +10,7 @@
 #include <lintel/hypercall_handlers.h>
 #include <lintel/lib.h>
 #include <lintel/printk.h>
+#include <lintel/vcpu_time.h>
 #include <lintel/x86.h>
 #include <public/platform.h>
 
@@ -61,6 +62,19 @@ static long get_cpu_version(struct xen_platform_op *op)
     return 0;
 }
 
+static long settime(const struct xen_platform_op *op)
+{
+    if (op->cmd == XENPF_settime32) {
+        wallclock_set(op->u.settime32.secs, op->u.settime32.nsecs,
+                      op->u.settime32.system_time);
+        return 0;
+    }
+    if (op->u.settime64.mbz)
+        return -EINVAL;
+    wallclock_set(op->u.settime64.secs, op->u.settime64.nsecs, op->u.settime64.system_time);
+    return 0;
+}
+
 HYPERCALL_HANDLER(do_platform_op)
 {
     struct xen_platform_op op;
@@ -80,6 +94,10 @@ HYPERCALL_HANDLER(do_platform_op)
     case XENPF_get_cpu_version:
         rc = get_cpu_version(&op);
         break;
+    case XENPF_settime32:
+    case XENPF_settime64:
+        /* Nothing to copy back. */
+        return settime(&op);
     default:
         pr_debug("platform_op: command %u not provided\n", op.cmd);
         return -ENOSYS;

@@ -97,6 +97,9 @@ bool vcpu_runnable(const struct vcpu *v);
 int domain_create_vcpus(struct domain *d, unsigned n);
 void domain_register_keys(void);
 
+/* Serial input for dom0 raises VIRQ_CONSOLE in it (console_io.c). */
+void console_io_attach_dom0(void);
+
 struct boot_info;
 /* Builds dom0 from boot modules 0 (kernel) and 1 (initrd); paused. NULL on error. */
 struct domain *dom0_build(const struct boot_info *bi);
