@@ -236,3 +236,17 @@ def test_garbage_and_disconnect_mid_message(stored):
         s.close()
     with stored.client() as c:
         assert c.read("/tool") == b""
+
+
+def test_deepest_possible_path_survives_rm_and_restart(stored):
+    deep = "/d" * 1536                    # 3072 characters: XENSTORE_ABS_PATH_MAX
+    with stored.client() as c:
+        c.write(deep, "bottom")
+        with pytest.raises(XsError, match="EINVAL"):
+            c.write(deep + "/x", "too long")
+    stored.restart()
+    with stored.client() as c:
+        assert c.read(deep) == b"bottom"
+        c.rm("/d")
+        with pytest.raises(XsError, match="ENOENT"):
+            c.read("/d")

@@ -221,19 +221,25 @@ int op_mkdir(struct request *r)
     return err;
 }
 
-/* Post-order, so children's events precede their parent's, as in Xen. */
+/*
+ * Post-order, so children's events precede their parent's, as in Xen. Paths
+ * may nest 1536 deep: each level keeps its buffers on the heap, not the stack.
+ */
 static void remove_subtree(struct request *r, const char *path, bool is_root)
 {
     struct node *n = node_copy(view_get(&r->view, path));
-    char child[PATH_BUF];
+    char *child = malloc(PATH_BUF);
 
-    if (!n)
+    if (!n || !child) {
+        node_free(n);
+        free(child);
         return;
+    }
     for (uint32_t off = 0; off < n->childlen; off += (uint32_t)strlen(n->children + off) + 1) {
-        snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "",
-                 n->children + off);
+        snprintf(child, PATH_BUF, "%s/%s", strcmp(path, "/") ? path : "", n->children + off);
         remove_subtree(r, child, false);
     }
+    free(child);
     view_remove(&r->view, path);
     note_change(r, is_root ? CHANGE_RM_ROOT : CHANGE_RM_CHILD, path, &n->perms);
     node_free(n);

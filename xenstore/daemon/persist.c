@@ -30,21 +30,29 @@ static void put_perms(FILE *f, const struct node_perms *p)
     }
 }
 
-static void save_node(FILE *f, const struct tree *t, const char *path)
+/* Parents first; recursion as deep as paths nest, so buffers live on the heap. */
+static bool save_node(FILE *f, const struct tree *t, const char *path)
 {
     const struct node *n = tree_get(t, path);
-    char child[3300];
+    bool ok = true;
+    char *child;
 
     if (!n)
-        return;
+        return true;
     fputc(REC_NODE, f);
     put_bytes(f, n->path, (uint32_t)strlen(n->path));
     put_bytes(f, n->value, n->vlen);
     put_perms(f, &n->perms);
-    for (uint32_t off = 0; off < n->childlen; off += (uint32_t)strlen(n->children + off) + 1) {
-        snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", n->children + off);
-        save_node(f, t, child);
+    child = malloc(PATH_BUF);
+    if (!child)
+        return false;    /* an incomplete file must not replace the last good one */
+    for (uint32_t off = 0; ok && off < n->childlen;
+         off += (uint32_t)strlen(n->children + off) + 1) {
+        snprintf(child, PATH_BUF, "%s/%s", strcmp(path, "/") ? path : "", n->children + off);
+        ok = save_node(f, t, child);
     }
+    free(child);
+    return ok;
 }
 
 static bool is_domain_conn(const struct store *s, const struct xs_conn *c)
@@ -93,9 +101,10 @@ int persist_save(const struct store *s, const char *file)
     if (!f)
         return errno;
     fputs(STATE_MAGIC, f);
-    save_node(f, &s->tree, "/");
+    if (!save_node(f, &s->tree, "/"))
+        err = ENOMEM;
     save_rest(f, s);
-    if (ferror(f))
+    if (ferror(f) && !err)
         err = EIO;
     /*
      * No fsync: the file only has to outlive the daemon, not the machine (a
