@@ -303,6 +303,8 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* A hung-up console must not take the store (and every domain's state) down. */
+    signal(SIGHUP, SIG_IGN);
     if (start(&d))
         return 1;
     daemon_log(&d, "listening on %s", d.opts.socket_path);
