@@ -137,6 +137,9 @@ static int is_own_frame(unsigned long mfn)
     const unsigned long *p2m = (const unsigned long *)start_info->mfn_list;
     unsigned long pfn;
 
+    /* shared_info is lent to us: random stores there could unmask events. */
+    if (mfn == start_info->shared_info / PAGE_SIZE)
+        return 1;
     if (mfn >= max_ram_page)
         return 0;
     pfn = mfn_to_pfn(mfn);

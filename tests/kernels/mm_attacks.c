@@ -96,19 +96,33 @@ static void fill(void *page, unsigned int index, uint64_t entry)
     ((uint64_t *)page)[index] = entry;
 }
 
+/* Whether the hypervisor counts mfn as ours: only then may we set its m2p
+ * entry (rewritten with the value it has, so nothing changes). */
+static int hypervisor_says_ours(unsigned long mfn)
+{
+    struct mmu_update req = {
+        .ptr = (uint64_t)mfn * PAGE_SIZE | MMU_MACHPHYS_UPDATE, .val = mfn_to_pfn(mfn),
+    };
+    return HYPERVISOR_mmu_update(&req, 1, 0, DOMID_SELF) == 0;
+}
+
 /* A machine frame that is not ours: RAM whose m2p entry does not lead back
- * through our p2m. Searched from the top of RAM, where the hypervisor and
+ * through our p2m, and which is not a hypervisor page lent to us either
+ * (shared_info). Searched from the top of RAM, where the hypervisor and
  * free memory live. */
 static unsigned long foreign_frame(void)
 {
+    static unsigned long found;
     long max = HYPERVISOR_memory_op(XENMEM_maximum_ram_page, 0);
     const unsigned long *p2m = (const unsigned long *)start_info->mfn_list;
 
+    if (found)
+        return found;
     for (unsigned long mfn = (unsigned long)max - 1; mfn > 0x100; mfn--) {
         unsigned long pfn = mfn_to_pfn(mfn);
 
-        if (pfn >= start_info->nr_pages || p2m[pfn] != mfn)
-            return mfn;
+        if ((pfn >= start_info->nr_pages || p2m[pfn] != mfn) && !hypervisor_says_ours(mfn))
+            return found = mfn;
     }
     return 0;
 }
