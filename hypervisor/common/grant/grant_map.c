@@ -318,8 +318,10 @@ static int unmap_one(struct domain *ld, const struct unmap_request *req)
     rt = m->granter;
     ref = m->ref;
     mfn = grant_active_entry(rt, ref)->mfn;
-    if (req->dev_bus_addr && req->dev_bus_addr != mfn << PAGE_SHIFT)
-        return GNTST_general_error;
+    /* Xen 4.17 looks at the bus address only for device mappings. */
+    if (req->dev_bus_addr && (m->flags & GNTMAP_device_map) &&
+        req->dev_bus_addr != mfn << PAGE_SHIFT)
+        return GNTST_bad_dev_addr;
     if (req->host_addr && (m->flags & GNTMAP_host_map)) {
         rc = grant_host_unmap(ld, req->host_addr, m->flags, mfn, req->new_addr);
         if (rc != GNTST_okay)
