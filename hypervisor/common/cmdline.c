@@ -248,12 +248,17 @@ static const char *boolean_value(const char *value)
     return NULL;
 }
 
-static void report(cmdline_report_fn fn, void *ctx, const char *fmt,
-                   const char *a, const char *b)
-{
-    char msg[MAX_TOKEN * 2 + 64];
+static void report(cmdline_report_fn fn, void *ctx, const char *fmt, ...)
+    __printf(3, 4);
 
-    lintel_snprintf(msg, sizeof(msg), fmt, a, b);
+static void report(cmdline_report_fn fn, void *ctx, const char *fmt, ...)
+{
+    char msg[MAX_TOKEN * 2 + 128];
+    va_list ap;
+
+    va_start(ap, fmt);
+    lintel_vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
     if (fn)
         fn(ctx, msg);
 }
@@ -286,7 +291,7 @@ static unsigned apply_token(char *token, struct lintel_options *opts,
             opt = NULL;
     }
     if (!opt) {
-        report(fn, ctx, "unknown option \"%s\" ignored%s", token, "");
+        report(fn, ctx, "unknown option \"%s\" ignored", token);
         return 1;
     }
     if (opt->boolean) {
@@ -298,15 +303,12 @@ static unsigned apply_token(char *token, struct lintel_options *opts,
         }
         value = b;
     } else if (!value || !*value) {
-        report(fn, ctx, "option %s needs a value%s", opt->name, "");
+        report(fn, ctx, "option %s needs a value", opt->name);
         return 1;
     }
     why = opt->set(opts, value);
     if (why) {
-        char what[MAX_TOKEN + 64];
-        lintel_snprintf(what, sizeof(what), "invalid value \"%s\" for %s", value,
-                        opt->name);
-        report(fn, ctx, "%s: %s", what, why);
+        report(fn, ctx, "invalid value \"%s\" for %s: %s", value, opt->name, why);
         return 1;
     }
     return 0;
@@ -355,8 +357,7 @@ unsigned cmdline_parse(const char *cmdline, struct lintel_options *opts,
         if (len == 0)
             break;
         if (len >= sizeof(token)) {
-            report(fn, ctx, "option starting \"%.32s\" is too long; ignored%s",
-                   cmdline, "");
+            report(fn, ctx, "option starting \"%.32s\" is too long; ignored", cmdline);
             problems++;
         } else {
             memcpy(token, cmdline, len);
