@@ -634,3 +634,40 @@ TEST(update_va_mapping_for_another_domain)
                             1234), XEN_ESRCH);
     EXPECT_OK(make_writable(WINDOW));
 }
+
+/* Large enough for the hypervisor to stop part way and continue. */
+#define MANY 300
+static xen_pfn_t many[MANY];
+
+TEST(reservation_batches_that_continue)
+{
+    unsigned long *p2m = (unsigned long *)start_info->mfn_list;
+    unsigned long top = start_info->nr_pages - 1;
+    domid_t self = DOMID_SELF;
+    long before = HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
+    struct xen_memory_reservation res = { .nr_extents = MANY, .domid = DOMID_SELF };
+    uint64_t pte = 0;
+    unsigned int mapped = 0, empty = 0;
+
+    /* The top of our pseudo-physical space lies beyond the boot mapping. */
+    for (unsigned int i = 0; i < MANY; i++) {
+        many[i] = p2m[top - i];
+        mapped += l1_entry_of(pfn_to_virt(top - i), &pte, 0) && (pte & PTE_PRESENT);
+    }
+    EXPECT_EQ(mapped, 0);
+    set_xen_guest_handle(res.extent_start, many);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res), MANY);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before - MANY);
+    for (unsigned int i = 0; i < MANY; i++)
+        many[i] = 0;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_increase_reservation, &res), MANY);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before);
+    for (unsigned int i = 0; i < MANY; i++) {
+        empty += many[i] == 0;
+        p2m[top - i] = many[i];
+    }
+    EXPECT_EQ(empty, 0);
+    /* Nothing beyond the maximum. */
+    res.nr_extents = 1;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_increase_reservation, &res), 0);
+}
