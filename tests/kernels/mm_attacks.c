@@ -671,3 +671,29 @@ TEST(reservation_batches_that_continue)
     res.nr_extents = 1;
     EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_increase_reservation, &res), 0);
 }
+
+TEST(preserve_ad_keeps_the_cpus_bits)
+{
+    uint64_t maddr = 0, pte = 0;
+    struct mmu_update req;
+
+    EXPECT_TRUE(l1_entry_of(WINDOW, 0, &maddr));
+    /* Accessed and dirty set, as the CPU would after a write. */
+    req.ptr = maddr | MMU_NORMAL_PT_UPDATE;
+    req.val = maddr_of(WINDOW) | RW_FLAGS;
+    EXPECT_OK(HYPERVISOR_mmu_update(&req, 1, 0, DOMID_SELF));
+    /* A plain update may clear them... */
+    req.val = maddr_of(WINDOW) | PTE_PRESENT | PTE_WRITABLE;
+    EXPECT_OK(HYPERVISOR_mmu_update(&req, 1, 0, DOMID_SELF));
+    EXPECT_TRUE(l1_entry_of(WINDOW, &pte, 0));
+    EXPECT_EQ(pte & (PTE_ACCESSED | PTE_DIRTY), 0);
+    /* ...PRESERVE_AD keeps what is there. */
+    req.val = maddr_of(WINDOW) | RW_FLAGS;
+    EXPECT_OK(HYPERVISOR_mmu_update(&req, 1, 0, DOMID_SELF));
+    req.ptr = maddr | MMU_PT_UPDATE_PRESERVE_AD;
+    req.val = maddr_of(WINDOW) | PTE_PRESENT | PTE_WRITABLE;
+    EXPECT_OK(HYPERVISOR_mmu_update(&req, 1, 0, DOMID_SELF));
+    EXPECT_TRUE(l1_entry_of(WINDOW, &pte, 0));
+    EXPECT_EQ(pte & (PTE_ACCESSED | PTE_DIRTY), PTE_ACCESSED | PTE_DIRTY);
+    EXPECT_OK(make_writable(WINDOW));
+}

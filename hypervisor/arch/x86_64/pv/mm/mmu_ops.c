@@ -105,13 +105,27 @@ static int machphys_update(struct domain *pg_owner, uint64_t mfn, uint64_t pfn)
     return rc ? -XEN_EINVAL : 0;
 }
 
+/* The accessed/dirty bits the CPU set in a live table entry since the guest
+ * read it (MMU_PT_UPDATE_PRESERVE_AD keeps them). */
+static uint64_t current_ad_bits(const struct domain *pt_owner, uint64_t ptr)
+{
+    const struct page_info *pg = mfn_to_page(ptr >> PAGE_SHIFT);
+
+    if (!pg || pg->state != FRAME_IN_USE || pg->owner != pt_owner->id ||
+        !pt_is_table_type(pg->type) || !pg->type_count)
+        return 0;
+    return *(const uint64_t *)phys_to_virt(ptr) & (PT_ACCESSED | PT_DIRTY);
+}
+
 static int pt_update(struct domain *pt_owner, struct domain *pg_owner, uint64_t ptr,
-                     uint64_t val)
+                     uint64_t val, bool preserve_ad)
 {
     struct pt_owner t = pv_mm_owner(pt_owner), p = pv_mm_owner(pg_owner);
     int rc;
 
     spin_lock(&pv_mm_lock);
+    if (preserve_ad && (val & PT_PRESENT))
+        val |= current_ad_bits(pt_owner, ptr);
     rc = pt_update_entry(pv_mm_env(), &t, &p, ptr >> PAGE_SHIFT,
                          (ptr & (PAGE_SIZE - 1)) / sizeof(uint64_t), val);
     spin_unlock(&pv_mm_lock);
@@ -143,11 +157,9 @@ static int one_mmu_update(const struct mmu_owners *ow, const struct mmu_update *
     switch (req->ptr & MMU_CMD_MASK) {
     case MMU_NORMAL_PT_UPDATE:
     case MMU_PT_UPDATE_NO_TRANSLATE:
-    /* The accessed/dirty bits the CPU set are the guest's to keep or drop:
-     * with no hardware race in between (one lock, one pCPU) this is the
-     * same update. */
+        return pt_update(ow->pt, ow->pg, req->ptr & ~MMU_CMD_MASK, req->val, false);
     case MMU_PT_UPDATE_PRESERVE_AD:
-        return pt_update(ow->pt, ow->pg, req->ptr & ~MMU_CMD_MASK, req->val);
+        return pt_update(ow->pt, ow->pg, req->ptr & ~MMU_CMD_MASK, req->val, true);
     case MMU_MACHPHYS_UPDATE:
         return machphys_update(ow->pg, req->ptr >> PAGE_SHIFT, req->val);
     default:
