@@ -69,6 +69,11 @@ static const char *hypervisor_args(const struct boot_info *bi)
     return bi->protocol == 1 ? cmdline_skip_image_name(bi->cmdline) : bi->cmdline;
 }
 
+const char *boot_hypervisor_args(void)
+{
+    return hypervisor_args(&boot_info);
+}
+
 static void apply_options(const struct boot_info *bi)
 {
     unsigned problems;
