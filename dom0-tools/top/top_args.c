@@ -53,7 +53,7 @@ static bool parse_sort(const char *text, struct top_view *view, char *err, size_
         return false;
     }
     view->sort = (enum top_column)c;
-    view->reverse = false;
+    view->reverse = top_columns[c].biggest_first;
     return true;
 }
 
@@ -117,12 +117,12 @@ void top_usage(FILE *out)
             "  -b, --batch         print plain lines instead of the screen\n"
             "  -i, --iterations N  stop after N refreshes (batch: N tables)\n"
             "  -d, --delay SECS    seconds between refreshes (default %.0f)\n"
-            "  -s, --sort COLUMN   sort by COLUMN, ascending:",
+            "  -s, --sort COLUMN   sort by COLUMN (numbers biggest first, text A-Z):",
             TOP_DEFAULT_DELAY_MS / 1000.0);
     for (int c = 0; c < TOP_NR_COLUMNS; c++)
         fprintf(out, " %s", top_columns[c].key);
     fprintf(out, "\n"
-            "  -r, --reverse       reverse the sort order (default: CPU(%%) descending)\n"
+            "  -r, --reverse       reverse the sort order (default: CPU(%%), biggest first)\n"
             "  -V, --vcpus         batch: a line per vCPU under each domain\n"
             "      --json          batch output as one JSON object per refresh\n"
             "Keys on the screen: press h.\n");

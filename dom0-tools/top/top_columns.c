@@ -112,24 +112,24 @@ static int compare_vcpus(const struct top_row *a, const struct top_row *b)
 }
 
 const struct top_column_def top_columns[TOP_NR_COLUMNS] = {
-    [COL_NAME] = { "name", "NAME", 18, true, 'N', "domain name",
+    [COL_NAME] = { "name", "NAME", 18, true, 'N', false, "domain name",
                    format_name, compare_name },
-    [COL_ID] = { "id", "ID", 5, false, 'I', "domain id", format_id, compare_id },
-    [COL_STATE] = { "state", "STATE", 6, true, 'S',
+    [COL_ID] = { "id", "ID", 5, false, 'I', false, "domain id", format_id, compare_id },
+    [COL_STATE] = { "state", "STATE", 6, true, 'S', false,
                     "r running b blocked p paused s shutdown c crashed d dying",
                     format_state, compare_state },
-    [COL_CPU_SEC] = { "cpu_sec", "CPU(sec)", 9, false, 'T', "CPU time used, seconds",
+    [COL_CPU_SEC] = { "cpu_sec", "CPU(sec)", 9, false, 'T', true, "CPU time used, seconds",
                       format_cpu_sec, compare_cpu_sec },
-    [COL_CPU_PCT] = { "cpu_pct", "CPU(%)", 7, false, 'C',
+    [COL_CPU_PCT] = { "cpu_pct", "CPU(%)", 7, false, 'C', true,
                       "CPU use over the last interval, % of one pCPU",
                       format_cpu_pct, compare_cpu_pct },
-    [COL_MEM] = { "mem_kib", "MEM(k)", 10, false, 'M', "memory, KiB",
+    [COL_MEM] = { "mem_kib", "MEM(k)", 10, false, 'M', true, "memory, KiB",
                   format_mem, compare_mem },
-    [COL_MEM_PCT] = { "mem_pct", "MEM(%)", 7, false, 'P', "share of the host's memory",
+    [COL_MEM_PCT] = { "mem_pct", "MEM(%)", 7, false, 'P', true, "share of the host's memory",
                       format_mem_pct, compare_mem_pct },
-    [COL_MAXMEM] = { "maxmem_kib", "MAXMEM(k)", 10, false, 'X', "memory limit, KiB",
+    [COL_MAXMEM] = { "maxmem_kib", "MAXMEM(k)", 10, false, 'X', true, "memory limit, KiB",
                      format_maxmem, compare_maxmem },
-    [COL_VCPUS] = { "vcpus", "VCPUS", 5, false, 'V', "online vCPUs",
+    [COL_VCPUS] = { "vcpus", "VCPUS", 5, false, 'V', true, "online vCPUs",
                     format_vcpus, compare_vcpus },
 };
 

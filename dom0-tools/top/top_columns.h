@@ -23,6 +23,7 @@ struct top_column_def {
     int width;
     bool left_aligned;
     int sort_key;           /* the screen key that sorts by it */
+    bool biggest_first;     /* its natural order when first picked: numbers descend */
     const char *help;
     /* Writes the cell (no padding) into BUF. */
     void (*format)(const struct top_row *row, char *buf, size_t len);

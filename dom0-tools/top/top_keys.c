@@ -26,6 +26,7 @@ static void reverse_sort(struct top_view *view, const struct top_key_env *env)
 static void sort_step(struct top_view *view, int step)
 {
     view->sort = (enum top_column)((view->sort + TOP_NR_COLUMNS + step) % TOP_NR_COLUMNS);
+    view->reverse = top_columns[view->sort].biggest_first;
 }
 
 static void sort_previous(struct top_view *view, const struct top_key_env *env)
@@ -132,10 +133,12 @@ static bool sort_by_letter(int key, struct top_view *view)
     c = top_column_by_sort_key(key);
     if (c < 0)
         return false;
-    if (view->sort == (enum top_column)c)
+    if (view->sort == (enum top_column)c) {
         view->reverse = !view->reverse;
-    else
+    } else {
         view->sort = (enum top_column)c;
+        view->reverse = top_columns[c].biggest_first;
+    }
     return true;
 }
 
