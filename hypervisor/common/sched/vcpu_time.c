@@ -188,18 +188,40 @@ void vcpu_time_teardown(struct sched_vcpu *sv)
     timer_stop(&sv->poll_timeout);
 }
 
+/*
+ * With VMASST_TYPE_runstate_update_flag the guest may read the area from
+ * another vCPU while we write it: XEN_RUNSTATE_UPDATE in state_entry_time
+ * brackets the rewrite (set first, cleared last) so such a reader retries.
+ */
+static void write_runstate_area(struct vcpu *v, uint64_t va)
+{
+    struct vcpu_runstate_info info;
+    uint64_t entry_va = va + offsetof(struct vcpu_runstate_info, state_entry_time);
+    bool flagged = pv_vm_assist_enabled(v->domain, VMASST_TYPE_runstate_update_flag);
+    uint64_t entry;
+
+    vcpu_runstate_get(v, &info);
+    entry = info.state_entry_time;
+    if (flagged) {
+        info.state_entry_time |= XEN_RUNSTATE_UPDATE;
+        guest_write_through_root(v, entry_va, &info.state_entry_time, sizeof(uint64_t));
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    }
+    guest_write_through_root(v, va, &info, sizeof(info));
+    if (flagged) {
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        guest_write_through_root(v, entry_va, &entry, sizeof(entry));
+    }
+}
+
 /* Copies the run-state record (and the second time record) into the guest areas. */
 static void update_guest_areas(struct vcpu *v)
 {
     struct sched_vcpu *sv = sched_vcpu(v);
     struct vcpu_info *vi = pv_vcpu_info(v);
 
-    if (sv->runstate_area) {
-        struct vcpu_runstate_info info;
-
-        vcpu_runstate_get(v, &info);
-        guest_write_through_root(v, sv->runstate_area, &info, sizeof(info));
-    }
+    if (sv->runstate_area)
+        write_runstate_area(v, sv->runstate_area);
     if (sv->time_area && vi)
         guest_write_through_root(v, sv->time_area, &vi->time, sizeof(vi->time));
 }
