@@ -6,6 +6,7 @@
 #include <lintel/dom0_layout.h>
 #include <lintel/elf.h>
 #include <lintel/errno.h>
+#include <lintel/pte_store.h>
 #include <lintel/pv_kernel_notes.h>
 #include <public/elfnote.h>
 
@@ -188,6 +189,73 @@ static void test_cpuid_leaf1_filtering(void **state)
     assert_true(out[3] & (1u << 12));           /* dom0 sees MTRR */
 }
 
+static bool decode(const char *bytes, size_t n, struct pte_store *s)
+{
+    uint8_t buf[16] = { 0 };
+
+    memcpy(buf, bytes, n);
+    return pte_store_decode(buf, (unsigned)n, s);
+}
+
+static void test_pte_store_mov_and_xchg(void **state)
+{
+    struct pte_store s;
+
+    (void)state;
+    /* mov %rbp,(%rbx): Linux's native_set_pte */
+    assert_true(decode("\x48\x89\x2b", 3, &s));
+    assert_int_equal(s.op, OP_MOV);
+    assert_int_equal(s.length, 3);
+    assert_int_equal(s.size, 8);
+    assert_true(s.from_register);
+    assert_int_equal(s.reg, 5);
+    /* xchg %r8,0x10(%rdi,%rcx,8) */
+    assert_true(decode("\x4c\x87\x44\xcf\x10", 5, &s));
+    assert_int_equal(s.op, OP_XCHG);
+    assert_int_equal(s.length, 5);
+    assert_int_equal(s.reg, 8);
+    /* movq $0,(%rax): pte_clear */
+    assert_true(decode("\x48\xc7\x00\x00\x00\x00\x00", 7, &s));
+    assert_int_equal(s.op, OP_MOV);
+    assert_false(s.from_register);
+    assert_int_equal(s.imm, 0);
+    assert_int_equal(s.length, 7);
+}
+
+static void test_pte_store_bit_ops(void **state)
+{
+    struct pte_store s;
+
+    (void)state;
+    /* ds andb $0xfd,(%r12): clear_bit(_PAGE_BIT_RW) after UP lock patching */
+    assert_true(decode("\x3e\x41\x80\x24\x24\xfd", 6, &s));
+    assert_int_equal(s.op, OP_AND);
+    assert_int_equal(s.size, 1);
+    assert_int_equal(s.imm, 0xfd);
+    assert_int_equal(s.length, 6);
+    /* lock btr $5,(%rdi): test_and_clear_bit(_PAGE_BIT_ACCESSED) */
+    assert_true(decode("\xf0\x48\x0f\xba\x37\x05", 6, &s));
+    assert_int_equal(s.op, OP_BTR);
+    assert_int_equal(s.imm, 5);
+    assert_int_equal(s.length, 6);
+    /* lock cmpxchg %rdx,(%rsi) */
+    assert_true(decode("\xf0\x48\x0f\xb1\x16", 5, &s));
+    assert_int_equal(s.op, OP_CMPXCHG);
+    assert_int_equal(s.reg, 2);
+}
+
+static void test_pte_store_refusals(void **state)
+{
+    struct pte_store s;
+
+    (void)state;
+    assert_false(decode("\x48\x89\xe8", 3, &s));       /* register destination */
+    assert_false(decode("\x48\x8b\x03", 3, &s));       /* a load */
+    assert_false(decode("\x48\x80\x38\x01", 4, &s));  /* cmp, not a store */
+    assert_false(decode("\x48\x89\x84\x24", 4, &s));  /* truncated displacement */
+    assert_false(decode("\x0f", 1, &s));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +266,9 @@ int main(void)
         cmocka_unit_test(test_notes_refusals),
         cmocka_unit_test(test_cpuid_hypervisor_leaves),
         cmocka_unit_test(test_cpuid_leaf1_filtering),
+        cmocka_unit_test(test_pte_store_mov_and_xchg),
+        cmocka_unit_test(test_pte_store_bit_ops),
+        cmocka_unit_test(test_pte_store_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

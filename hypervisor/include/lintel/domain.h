@@ -60,6 +60,8 @@ struct domain {
     unsigned max_vcpus;
     struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
 
+    uint64_t vm_assist;         /* VMASST_TYPE_* bits enabled (vm_assist) */
+
     void *evtchn;               /* common/event_channel.c */
     void *grant_table;          /* common/grant_table.c */
 

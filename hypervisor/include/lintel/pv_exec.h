@@ -72,6 +72,8 @@ void pv_deliver_event(struct cpu_regs *regs, struct vcpu *v);
 int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, unsigned entries);
 /* May iretq load sel as v's CS (code) or SS? */
 bool pv_selector_ok(const struct vcpu *v, uint64_t sel, bool code);
+/* May v load sel into a data segment register (null included)? */
+bool pv_data_selector_ok(const struct vcpu *v, uint64_t sel);
 /* Loads v's guest GDT entries and LDT (set_gdt, SET_LDT). */
 void pv_load_descriptor_tables(struct vcpu *v);
 

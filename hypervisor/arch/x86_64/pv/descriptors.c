@@ -86,6 +86,27 @@ bool pv_selector_ok(const struct vcpu *v, uint64_t sel, bool code)
     return !(d & DESC_CODE) && (d & DESC_DATA_WRITABLE);
 }
 
+/* May v load sel into %ds/%es/%fs/%gs (a readable DPL-3 segment, or null)? */
+bool pv_data_selector_ok(const struct vcpu *v, uint64_t sel)
+{
+    uint64_t d;
+    unsigned index = (unsigned)(sel >> 3);
+
+    if (sel == 0)
+        return true;
+    if (sel > 0xffff || (sel & 3) != 3 || (sel & 4))
+        return false;
+    if (sel == 0xe02b || sel == 0xe033 || sel == 0xe023)
+        return true;
+    if (index >= v->pv.gdt_entries)
+        return false;
+    d = live_gdt()[index];
+    if (!(d & DESC_PRESENT) || !(d & DESC_S) || ((d & DESC_DPL_MASK) >> DESC_DPL_SHIFT) != 3)
+        return false;
+    /* Data is always readable; code only with its readable bit (same bit 41). */
+    return !(d & DESC_CODE) || (d & DESC_DATA_WRITABLE);
+}
+
 static bool frame_is_ours(struct domain *d, uint64_t mfn)
 {
     struct page_info *pg = mfn_to_page(mfn);

@@ -185,7 +185,8 @@ HYPERCALL_HANDLER(do_set_segment_base)
         uint16_t sel = (uint16_t)a2;
         uint64_t kernel_base = rdmsr(MSR_GS_BASE);
 
-        if (sel & 4 || (sel && (sel & 3) != 3))
+        /* A selector that would fault here is loaded as null, as Xen does. */
+        if (!pv_data_selector_ok(v, sel))
             sel = 0;
         __asm__ volatile("mov %0, %%gs" : : "r"((uint32_t)sel));
         v->pv.gs_base_user = rdmsr(MSR_GS_BASE);
@@ -249,13 +250,9 @@ HYPERCALL_HANDLER(do_get_debugreg)
                               (1UL << VMASST_TYPE_runstate_update_flag) |          \
                               (1UL << VMASST_TYPE_m2p_strict))
 
-/* One pCPU and one PV domain at a time for now: per-domain state lives here. */
-static uint64_t vm_assists[1];
-
 bool pv_vm_assist_enabled(const struct domain *d, unsigned type)
 {
-    (void)d;
-    return type < 64 && (vm_assists[0] >> type) & 1;
+    return type < 64 && (d->vm_assist >> type) & 1;
 }
 
 HYPERCALL_HANDLER(do_vm_assist)
@@ -265,10 +262,10 @@ HYPERCALL_HANDLER(do_vm_assist)
         return a1 > VMASST_CMD_disable ? -ENOSYS : -EINVAL;
     switch (a1) {
     case VMASST_CMD_enable:
-        vm_assists[0] |= 1UL << a2;
+        current_domain()->vm_assist |= 1UL << a2;
         return 0;
     case VMASST_CMD_disable:
-        vm_assists[0] &= ~(1UL << a2);
+        current_domain()->vm_assist &= ~(1UL << a2);
         return 0;
     default:
         return -ENOSYS;

@@ -76,6 +76,9 @@ int pv_vcpu_load_context(struct vcpu *v, const struct vcpu_guest_context *c)
     if (user_root && pv_set_root(v, user_root, true))
         return -EINVAL;
     load_registers(v, &c->user_regs);
+    /* As on Xen, vCPU 0's context carries the domain's vm_assist set. */
+    if (v->id == 0)
+        v->domain->vm_assist = c->vm_assist;
     pv->in_kernel = !!(c->flags & VGCF_in_kernel);
     pv->kernel_ss = (uint16_t)(c->kernel_ss | 3);
     pv->kernel_sp = c->kernel_sp;
