@@ -184,7 +184,7 @@ static __noreturn void start_dom0(const struct boot_info *bi)
         stop_boot("dom0 cannot be started");
     pv_mm_fallback_warn();
     console_io_attach_dom0();
-    printk("Lintel: ready (serial debug keys: 'h' for help)\n");
+    printk("Lintel: ready\n");
     domain_unpause(d);
     sched_start();
 }
