@@ -2,7 +2,7 @@
 the PV test kernels evtchn_ops and timers booted as dom0.
 
 Xen 4.17 is the oracle: the kernels' expectations are what it does. The
-timers kernel also checks timer accuracy in guest time (the best of seven
+timers kernel also checks timer accuracy in guest time (the best of up to 30
 10 ms singleshots lands within 2 ms, none early); it prints the measured
 lateness as "note" lines, which end up in build/test-logs/.
 """

@@ -70,39 +70,37 @@ TEST(setup)
 /*
  * The host running QEMU is shared and emulation makes the wake-up path
  * slow, so single samples are late by host hiccups (seen on Xen 4.17 with
- * a loaded host: a median of 14 ms, a maximum of 24 ms). Every sample must
- * be on or after the deadline and the best one within 2 ms of it: a timer
- * rounded to a coarse tick or armed late fails that every time.
+ * a loaded host: a median of 16 ms, a maximum of 58 ms, the best of seven
+ * 5 ms). Every sample must be on or after the deadline and the best one
+ * within 2 ms of it: a timer rounded to a coarse tick or armed late fails
+ * that every time. Sampling stops at the first such one.
  */
-#define TIMER_SAMPLES 7
+#define MIN_SAMPLES 5
+#define MAX_SAMPLES 30
 
 TEST(singleshot_10ms_fires_on_time_in_guest_time)
 {
-    int64_t late[TIMER_SAMPLES];
-    int early = 0, missed = 0;
+    int64_t best = INT64_MAX, worst = 0;
+    int early = 0, missed = 0, n;
 
-    for (int i = 0; i < TIMER_SAMPLES; i++) {
+    for (n = 0; n < MAX_SAMPLES && (n < MIN_SAMPLES || best >= (int64_t)(2 * MS)); n++) {
         uint64_t deadline;
+        int64_t late;
 
         event_forget(timer_port);
         deadline = system_time_ns() + 10 * MS;
         EXPECT_OK(singleshot(deadline, 0));
-        late[i] = (int64_t)(block_until_timer(500 * MS) - deadline);
+        late = (int64_t)(block_until_timer(500 * MS) - deadline);
         missed += !event_seen(timer_port);
-        early += late[i] < 0;
+        early += late < 0;
+        best = late < best ? late : best;
+        worst = late > worst ? late : worst;
     }
-    for (int i = 1; i < TIMER_SAMPLES; i++)
-        for (int j = i; j > 0 && late[j] < late[j - 1]; j--) {
-            int64_t t = late[j];
-            late[j] = late[j - 1];
-            late[j - 1] = t;
-        }
-    testfw_note(testfw_current, "lateness ns: min %lld median %lld max %lld",
-                (long long)late[0], (long long)late[TIMER_SAMPLES / 2],
-                (long long)late[TIMER_SAMPLES - 1]);
+    testfw_note(testfw_current, "lateness ns over %d samples: best %lld worst %lld", n,
+                (long long)best, (long long)worst);
     EXPECT_EQ(missed, 0);
     EXPECT_EQ(early, 0);
-    EXPECT_TRUE(late[0] < (int64_t)(2 * MS));
+    EXPECT_TRUE(best < (int64_t)(2 * MS));
 }
 
 TEST(sshottmr_future_flag_is_ignored)
