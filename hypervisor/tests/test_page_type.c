@@ -417,6 +417,44 @@ static void privileged_caller_pins_another_domains_table(void **state)
     assert_untouched(51);
 }
 
+/* Chains frames into a domain list through page_info.next. */
+static uint32_t chain(const unsigned *mfns, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        frames[mfns[i]].next = i + 1 < n ? mfns[i + 1] : FRAME_LINK_NONE;
+    return mfns[0];
+}
+
+static void dying_domain_frees_all_but_what_others_map(void **state)
+{
+    static const unsigned list[] = { 24, 20, 23, 21, 22, 25, 26 };
+    const struct pt_owner other = { .id = OTHER };
+
+    (void)state;
+    build_tree();                           /* L4 20 .. L1 23 -> data 24 */
+    memory[23][1] = pte(25, RO);
+    assert_int_equal(pt_pin(&env, &guest, 20, FRAME_TYPE_L4), 0);
+    assert_int_equal(pt_pin(&env, &guest, 22, FRAME_TYPE_L2), 0);
+    /* Another domain's table maps guest frame 26 (a foreign mapping). */
+    assert_int_equal(pt_pin(&env, &other, 50, FRAME_TYPE_L1), 0);
+    assert_int_equal(pt_update_entry(&env, &other, &guest, 50, 0, pte(26, RW)), 0);
+
+    pt_release_domain_frames(&env, GUEST, chain(list, 7));
+    for (unsigned f = 20; f <= 25; f++) {
+        assert_int_equal(released[f], 1);
+        assert_int_equal(frames[f].refcount, 0);
+        assert_int_equal(frames[f].type_count, 0);
+        assert_int_equal(frames[f].flags & (FRAME_FLAG_PINNED | FRAME_FLAG_ALLOCATED), 0);
+    }
+    /* Still mapped by the other domain: alive until that entry goes. */
+    assert_int_equal(released[26], 0);
+    assert_int_equal(frames[26].type, FRAME_TYPE_WRITABLE);
+    assert_int_equal(pt_update_entry(&env, &other, &guest, 50, 0, 0), 0);
+    assert_int_equal(released[26], 1);
+    assert_int_equal(pt_unpin(&env, &other, 50), 0);
+    assert_untouched(50);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup(lent_hypervisor_page_is_never_released, setup),
         cmocka_unit_test_setup(shared_subtables_are_counted_not_revalidated, setup),
         cmocka_unit_test_setup(privileged_caller_pins_another_domains_table, setup),
+        cmocka_unit_test_setup(dying_domain_frees_all_but_what_others_map, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -365,6 +365,27 @@ int pt_unpin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn)
     return 0;
 }
 
+void pt_release_domain_frames(const struct pt_env *env, uint16_t owner, uint32_t head)
+{
+    uint32_t mfn, next;
+
+    /* No frame is freed in this pass (allocation references remain), so
+     * the chain stays intact while it is walked. */
+    for (mfn = head; mfn != FRAME_LINK_NONE; mfn = env->frames[mfn].next) {
+        struct page_info *pg = frame(env, mfn);
+
+        if (pg->flags & FRAME_FLAG_PINNED) {
+            pg->flags &= ~FRAME_FLAG_PINNED;
+            pt_put_page_and_type(env, mfn);
+        }
+    }
+    /* Freeing a frame unlinks only that frame: read its successor first. */
+    for (mfn = head; mfn != FRAME_LINK_NONE; mfn = next) {
+        next = env->frames[mfn].next;
+        pt_drop_allocation(env, owner, mfn);
+    }
+}
+
 void pt_assign_allocated(struct page_info *pg, uint16_t owner)
 {
     pg->owner = owner;

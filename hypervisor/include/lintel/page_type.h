@@ -134,4 +134,13 @@ void pt_assign_allocated(struct page_info *pg, uint16_t owner);
  * owner's allocation reference is already gone or it is not o's. */
 int pt_drop_allocation(const struct pt_env *env, uint16_t owner, uint64_t mfn);
 
+/*
+ * A dying domain's frames, chained from head through page_info.next: drops
+ * every pin, then every allocation reference. With its vCPU roots gone
+ * first (the caller's job), all of its tables devalidate in the first pass,
+ * so the second frees every frame nobody else references; frames another
+ * domain still maps stay until that mapping goes.
+ */
+void pt_release_domain_frames(const struct pt_env *env, uint16_t owner, uint32_t head);
+
 #endif

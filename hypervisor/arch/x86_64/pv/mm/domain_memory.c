@@ -411,20 +411,7 @@ void domain_release_memory(struct domain *d)
     if (current_domain() == d)
         write_cr3(pv_hypervisor_root());
     drop_roots(d);
-    /* Pins first: with every pin and root gone, all of the domain's tables
-     * devalidate, so the allocation references below are the last ones. */
-    for (mfn = d->page_list_head; mfn != FRAME_LINK_NONE; mfn = mfn_to_page(mfn)->next) {
-        struct page_info *pg = mfn_to_page(mfn);
-
-        if (pg->flags & FRAME_FLAG_PINNED) {
-            pg->flags &= ~FRAME_FLAG_PINNED;
-            pt_put_page_and_type(e, mfn);
-        }
-    }
-    for (mfn = d->page_list_head; mfn != FRAME_LINK_NONE; mfn = next) {
-        next = mfn_to_page(mfn)->next;
-        pt_drop_allocation(e, d->id, mfn);
-    }
+    pt_release_domain_frames(e, d->id, d->page_list_head);
     /* Still mapped by another domain: freed when that mapping goes. */
     if (d->page_list_head != FRAME_LINK_NONE)
         pr_warn("d%u: %lu pages still referenced from outside at destruction\n",
