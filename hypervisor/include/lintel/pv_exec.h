@@ -62,8 +62,9 @@ void pv_handle_soft_vector(struct cpu_regs *regs);
 bool pv_inject_syscall(struct cpu_regs *regs, struct vcpu *v);
 /*
  * Makes sure iretq cannot fault on the frame (canonical rip, loadable CS
- * and SS); a bad one goes to the guest's failsafe callback, or crashes the
- * domain if it has none. False when the domain was crashed.
+ * and SS); a bad one becomes a #GP for the guest (as Xen reflects a failed
+ * iretq), or crashes the domain if it has no handler. False when the
+ * domain was crashed.
  */
 bool pv_check_return_frame(struct cpu_regs *regs, struct vcpu *v);
 /* Bounces to the event callback if an upcall is pending and unmasked. */

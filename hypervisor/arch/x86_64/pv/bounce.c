@@ -38,7 +38,6 @@
 
 struct bounce {
     const char *what;           /* for the trace */
-    bool failsafe;              /* also push ds, es, fs, gs */
     uint64_t handler;
     bool has_error;
     uint64_t error_code;
@@ -61,7 +60,7 @@ static bool create_bounce_frame(struct cpu_regs *regs, struct vcpu *v,
 {
     struct vcpu_info *vi = v->pv.vcpu_info;
     uint8_t saved_mask = vi ? vi->evtchn_upcall_mask : 1;
-    uint64_t frame[12], cs = regs->cs, rsp;
+    uint64_t frame[8], cs = regs->cs, rsp;
     unsigned n = 0;
 
     if (!b->handler)
@@ -72,14 +71,6 @@ static bool create_bounce_frame(struct cpu_regs *regs, struct vcpu *v,
     } else {
         pv_toggle_guest_mode(v);
         rsp = v->pv.kernel_sp;
-    }
-    if (b->failsafe) {
-        uint16_t sel[4];
-
-        __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
-                         : "=r"(sel[0]), "=r"(sel[1]), "=r"(sel[2]), "=r"(sel[3]));
-        for (unsigned i = 0; i < 4; i++)
-            frame[n++] = sel[i];
     }
     frame[n++] = regs->rcx;
     frame[n++] = regs->r11;
@@ -292,30 +283,28 @@ static bool canonical(uint64_t va)
     return (uint64_t)((int64_t)(va << 16) >> 16) == va;
 }
 
+/*
+ * Xen 4.17 reflects a failing iretq to the guest as #GP: error code 0 for
+ * a non-canonical rip, else the selector that would not load.
+ */
 bool pv_check_return_frame(struct cpu_regs *regs, struct vcpu *v)
 {
-    struct bounce b = { .what = "failsafe", .failsafe = true,
-                        .handler = v->pv.failsafe_callback, .mask_events = true };
+    uint64_t ec;
 
-    if (canonical(regs->rip) && pv_selector_ok(v, regs->cs, true) &&
-        pv_selector_ok(v, regs->ss, false))
+    if (!canonical(regs->rip))
+        ec = 0;
+    else if (!pv_selector_ok(v, regs->cs, true))
+        ec = regs->cs & 0xfff8;
+    else if (!pv_selector_ok(v, regs->ss, false))
+        ec = regs->ss & 0xfff8;
+    else
         return true;
-    pr_warn("d%uv%u: return to %04lx:%016lx (ss %04lx) is not loadable\n", v->domain->id,
-            v->id, (unsigned long)regs->cs, (unsigned long)regs->rip,
-            (unsigned long)regs->ss);
-    /* The failsafe frame describes the kernel's own context, so it starts there. */
-    if (canonical(regs->rip) && v->pv.failsafe_callback) {
-        if (!v->pv.in_kernel)
-            pv_toggle_guest_mode(v);
-        regs->cs = PV_KERNEL_CS;
-        regs->ss = PV_KERNEL_SS;
-        if (!canonical(regs->rsp))
-            regs->rsp = v->pv.kernel_sp;
-        return create_bounce_frame(regs, v, &b) && v->domain->state < DOMAIN_SHUTDOWN;
+    if (!v->pv.traps[13].address) {
+        domain_crash(v->domain, "return to the guest with an unloadable CS/SS or a "
+                     "non-canonical rip, and no #GP handler");
+        return false;
     }
-    domain_crash(v->domain, "return to the guest with an unloadable CS/SS or a "
-                 "non-canonical rip, and no failsafe callback");
-    return false;
+    return pv_inject_trap(regs, 13, true, ec) && v->domain->state < DOMAIN_SHUTDOWN;
 }
 
 long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
