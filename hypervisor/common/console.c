@@ -120,6 +120,23 @@ static void queue_for_dom0(char c)
     spin_unlock_irqrestore(&console_lock, flags);
 }
 
+static void announce_input_target(void)
+{
+    printk("(serial input now goes to %s; Ctrl-A three times to switch)\n",
+           input_state.target == CONSOLE_TO_DOM0 ? "dom0" : "Lintel");
+}
+
+/* Once dom0 runs, typing on the serial line should reach its console, as on
+ * Xen; the debug keys stay one Ctrl-A x3 away. */
+void console_give_input_to_dom0(void)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+
+    console_input_init(&input_state, CONSOLE_TO_DOM0);
+    spin_unlock_irqrestore(&console_lock, flags);
+    announce_input_target();
+}
+
 /* Returns true if the byte went to dom0's queue. */
 static bool deliver_input(char c)
 {
@@ -127,8 +144,7 @@ static bool deliver_input(char c)
     case CONSOLE_SWALLOW:
         return false;
     case CONSOLE_SWITCHED:
-        printk("(serial input now goes to %s; Ctrl-A three times to switch)\n",
-               input_state.target == CONSOLE_TO_DOM0 ? "dom0" : "Lintel");
+        announce_input_target();
         return false;
     case CONSOLE_DELIVER:
         break;

@@ -77,6 +77,7 @@ static void dom0_input_arrived(void)
 void console_io_attach_dom0(void)
 {
     console_set_dom0_input_notify(dom0_input_arrived);
+    console_give_input_to_dom0();
 }
 
 HYPERCALL_HANDLER(do_console_io)

@@ -45,6 +45,8 @@ size_t console_read_dom0_input(char *buf, size_t len);
  * the event code can raise VIRQ_CONSOLE (Linux's hvc waits for it).
  */
 void console_set_dom0_input_notify(void (*notify)(void));
+/* Serial input goes to dom0 from now on (the end of boot, as on Xen). */
+void console_give_input_to_dom0(void);
 
 /* Polls the serial line and dispatches input; runs from a timer. */
 void console_start_input_polling(void);
