@@ -78,7 +78,7 @@ class Machine:
     def __init__(self, hv="xen", name="machine", dom0_kernel=None, dom0_args=None,
                  dom0_image=paths.DOM0_IMAGE, hv_args=None, memory_mb=2048,
                  dom0_mem_mb=1024, smp=1, extra_modules=(), qemu_extra=(),
-                 icount=False, qmp=False):
+                 icount=False, qmp=False, no_modules=False):
         if hv not in DEFAULT_DOM0_ARGS:
             raise ValueError(f"unknown hypervisor {hv!r}: expected xen, lintel or native")
         self.hv = hv
@@ -93,6 +93,8 @@ class Machine:
         self.qemu_extra = list(qemu_extra)
         self.icount = icount
         self.want_qmp = qmp
+        # A hypervisor booted with no module at all (its "no dom0 kernel" path).
+        self.no_modules = no_modules
         self.qmp = None
         self.proc = None
         self.log = None
@@ -126,7 +128,9 @@ class Machine:
                 cmd += ["-initrd", self.dom0_image]
         else:
             cmd += ["-kernel", paths.XEN_ELF if self.hv == "xen" else paths.LINTEL_ELF,
-                    "-append", self.hv_args, "-initrd", self.module_list()]
+                    "-append", self.hv_args]
+            if not self.no_modules:
+                cmd += ["-initrd", self.module_list()]
         return cmd + self.qemu_extra
 
     def module_list(self):
@@ -167,8 +171,8 @@ class Machine:
         return self
 
     def files_needed(self):
-        needed = [self.dom0_kernel]
-        if self.dom0_image:
+        needed = [] if self.no_modules else [self.dom0_kernel]
+        if self.dom0_image and not self.no_modules:
             needed.append(self.dom0_image)
         if self.hv == "xen":
             needed.append(paths.XEN_ELF)

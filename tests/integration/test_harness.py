@@ -58,3 +58,9 @@ def test_commas_in_modules_are_refused():
     m = Machine(hv="xen", name="harness-commas", dom0_args="a=1,2")
     with pytest.raises(ValueError, match="cannot carry commas"):
         m.qemu_command()
+
+
+def test_no_modules_leaves_out_initrd():
+    cmd = Machine(hv="lintel", name="harness-no-modules", no_modules=True).qemu_command()
+    assert "-initrd" not in cmd
+    assert "-initrd" in Machine(hv="lintel", name="harness-modules").qemu_command()
