@@ -31,18 +31,6 @@ def lintel(name, hv_args=CORE_ARGS, **kwargs):
     return Machine(hv="lintel", name=f"hv-core-{name}", hv_args=hv_args, **kwargs)
 
 
-class NoModuleMachine(Machine):
-    """QEMU -kernel with no -initrd at all: the loader hands over no module."""
-
-    def qemu_command(self):
-        cmd = super().qemu_command()
-        i = cmd.index("-initrd")
-        return cmd[:i] + cmd[i + 2:]
-
-    def files_needed(self):
-        return [paths.LINTEL_ELF]
-
-
 class GrubMachine(Machine):
     """Boots an ISO whose GRUB loads Lintel with multiboot2/module2."""
 
@@ -232,8 +220,8 @@ def test_console_none_is_silent_but_crash_reports_still_print():
 
 
 def test_missing_dom0_module_is_reported_and_stops():
-    with NoModuleMachine(hv="lintel", name="hv-core-no-module", hv_args="loglvl=all",
-                         dom0_image=None, memory_mb=256) as m:
+    with Machine(hv="lintel", name="hv-core-no-module", no_modules=True, hv_args="loglvl=all",
+                 dom0_image=None, memory_mb=256) as m:
         m.start()
         m.expect(r"Boot modules: 0")
         m.expect(r"dom0: no kernel module given", fatal=False)
