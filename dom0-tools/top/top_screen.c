@@ -11,6 +11,9 @@
 
 #define HEADER_LINES 4
 #define MAX_VCPU_ROWS 512
+/* getch() giving up this much before its timeout, this often in a row: no terminal. */
+#define EARLY_MS 5
+#define EARLY_LIMIT 3
 
 struct screen {
     struct top_sample samples[2];
@@ -197,6 +200,7 @@ static int take_sample(struct top_collector *c, struct screen *scr, struct top_v
 static bool wait_for_refresh(struct screen *scr, struct top_view *view, uint64_t due)
 {
     struct top_key_env env = { .prompt = prompt };
+    int early_errors = 0;
 
     for (;;) {
         uint64_t now = now_ms();
@@ -206,8 +210,16 @@ static bool wait_for_refresh(struct screen *scr, struct top_view *view, uint64_t
             return true;
         timeout((int)(due - now));
         ch = getch();
-        if (ch == ERR)
+        if (ch == ERR) {
+            /*
+             * No key long before the timeout means the terminal is gone (hangup,
+             * end of input): quit rather than spin on it.
+             */
+            if (now_ms() + EARLY_MS < due && ++early_errors >= EARLY_LIMIT)
+                return false;
             continue;
+        }
+        early_errors = 0;
         if (ch != KEY_RESIZE) {
             size_t vcpu_domains = view->n_vcpu_domains;
 

@@ -1,0 +1,88 @@
+"""lintel-top's own CPU use at a 1 s refresh with 20 domUs, beside Debian's
+xentop in the same dom0 (goal: under 2% of one CPU).
+
+Xen 4.17 with the dom0-xentools image: xl starts 20 `spin` domUs, two of them
+running (pinned to pCPU 1, dom0 to pCPU 0) and eighteen paused, so every
+refresh lists 21 domains. Each monitor then runs for MEASURE_S seconds in dom0
+while its user+system time is read from /proc/PID/stat: xentop and lintel-top
+in batch mode (-b -d 1, output to /dev/null) and lintel-top's screen (-d 1,
+drawing into a file as if it were a terminal, keys from a fifo kept open).
+Lintel has no figure until Debian's xl runs domUs on it."""
+import re
+
+from harness import paths
+from harness.qemu import Machine, MachineError
+from results import Result
+
+SPIN = "/usr/lib/lintel/test-kernels/spin.elf"
+DOMAINS = 20
+RUNNING = 2
+MEASURE_S = 20
+
+MONITORS = {
+    "lintel-top batch": "lintel-top -b -d 1 >/dev/null",
+    "xentop batch": "xentop -b -d 1 >/dev/null",
+    "lintel-top screen": "TERM=xterm lintel-top -d 1 </tmp/keys >/tmp/screen",
+}
+
+
+def start_domains(m):
+    m.check("mkdir -p /var/lock && xl vcpu-pin Domain-0 all 0", timeout=30)
+    # Short command lines: the serial console drops input from long ones.
+    m.check("rm -f /tmp/bench.cfg", timeout=10)
+    for line in ['name = "@"', f'kernel = "{SPIN}"', "memory = 16", "vcpus = 1", 'cpus = "1"']:
+        m.check(f"echo '{line}' >> /tmp/bench.cfg", timeout=10)
+    for i in range(DOMAINS):
+        m.check(f"sed s/@/bench{i}/ /tmp/bench.cfg > /tmp/bench{i}.cfg", timeout=10)
+        paused = "" if i < RUNNING else "-p "
+        m.check(f"xl create {paused}/tmp/bench{i}.cfg >/dev/null 2>&1", timeout=120)
+
+
+def cpu_percent(m, command):
+    """Share of one CPU COMMAND used over MEASURE_S seconds of wall time."""
+    # A writer that never writes: the screen's keyboard, open but silent.
+    m.check("rm -f /tmp/keys && mkfifo /tmp/keys && "
+            "{ sleep 600 > /tmp/keys & echo $! > /tmp/keys.pid; }", timeout=10)
+    m.check(f"({command}) & echo $! > /tmp/monitor.pid", timeout=10)
+    # The first refresh (startup, first sample) is not what an operator pays per second.
+    m.check("sleep 2", timeout=10)
+    before = m.check("cat /proc/$(cat /tmp/monitor.pid)/stat /proc/uptime", timeout=10)
+    m.check(f"sleep {MEASURE_S}", timeout=MEASURE_S + 30)
+    after = m.check("cat /proc/$(cat /tmp/monitor.pid)/stat /proc/uptime", timeout=10)
+    m.check("kill $(cat /tmp/monitor.pid) $(cat /tmp/keys.pid); true", timeout=10)
+    ticks = m.check("getconf CLK_TCK 2>/dev/null || echo 100", timeout=10)
+    hz = int(ticks.split()[-1])
+
+    def cpu_and_uptime(text):
+        stat, uptime = text.splitlines()[:2]
+        fields = stat[stat.rindex(")") + 2:].split()
+        # utime and stime are fields 14 and 15 of stat; fields[0] is field 3.
+        return (int(fields[11]) + int(fields[12])) / hz, float(uptime.split()[0])
+
+    cpu0, t0 = cpu_and_uptime(before)
+    cpu1, t1 = cpu_and_uptime(after)
+    return 100.0 * (cpu1 - cpu0) / (t1 - t0)
+
+
+def measure():
+    with Machine(hv="xen", name="bench-top-xen", dom0_image=paths.DOM0_XENTOOLS_IMAGE, smp=2,
+                 dom0_args="console=hvc0 earlyprintk=xen lintel.store=xenstored") as m:
+        m.start()
+        m.wait_shell(timeout=240)
+        start_domains(m)
+        listed = m.check("xl list | tail -n +2 | wc -l", timeout=30)
+        if int(listed) != DOMAINS + 1:
+            raise MachineError(f"xl list shows {listed} domains, not {DOMAINS + 1}")
+        return {name: cpu_percent(m, cmd) for name, cmd in MONITORS.items()}
+
+
+def run(args):
+    notes = {}
+    try:
+        figures = measure()
+    except MachineError as e:
+        figures = {}
+        notes["lintel-top batch"] = str(e).splitlines()[0]
+    values = {name: figures.get(name) for name in MONITORS}
+    return [Result(f"monitor CPU at 1 s refresh, {DOMAINS} domUs (Xen 4.17)", "% of one CPU",
+                   values, ratio=("lintel-top batch", "xentop batch"), notes=notes)]
