@@ -121,6 +121,28 @@ static void pin_counts(void **state)
     assert_false(grant_active_pinned(&a));
 }
 
+static void pin_counts_stop_at_the_limit(void **state)
+{
+    const uint32_t dev_ro = GNTMAP_device_map | GNTMAP_readonly;
+    struct grant_active a = { 0 };
+
+    (void)state;
+    for (unsigned i = 0; i < GRANT_PIN_LIMIT; i++) {
+        assert_false(grant_active_full(&a, dev_ro));
+        grant_active_pin(&a, dev_ro);
+    }
+    assert_true(grant_active_full(&a, dev_ro));
+    assert_true(grant_active_full(&a, dev_ro | GNTMAP_host_map));
+    /* Each kind has its own count. */
+    assert_false(grant_active_full(&a, GNTMAP_device_map));
+    assert_false(grant_active_full(&a, GNTMAP_host_map | GNTMAP_readonly));
+    grant_active_unpin(&a, dev_ro);
+    assert_false(grant_active_full(&a, dev_ro));
+    for (unsigned i = 0; i < GRANT_PIN_LIMIT; i++)
+        a.copies++;
+    assert_true(grant_active_copies_full(&a));
+}
+
 static void maptrack_hands_out_up_to_its_limit(void **state)
 {
     struct maptrack_entry *chunks[2];
@@ -138,12 +160,12 @@ static void maptrack_hands_out_up_to_its_limit(void **state)
     assert_int_equal(maptrack_get(&mt), MAPTRACK_NONE);
     assert_int_equal(mt.in_use, 2 * MAPTRACK_PER_CHUNK);
     /* A freed handle is the next one out; lookups see only live handles. */
-    maptrack_put(&mt, 700);
-    assert_null(maptrack_lookup(&mt, 700));
-    assert_non_null(maptrack_lookup(&mt, 699));
+    maptrack_put(&mt, 300);
+    assert_null(maptrack_lookup(&mt, 300));
+    assert_non_null(maptrack_lookup(&mt, 299));
     assert_null(maptrack_lookup(&mt, 2 * MAPTRACK_PER_CHUNK));
     assert_null(maptrack_lookup(&mt, 12345));
-    assert_int_equal(maptrack_get(&mt), 700);
+    assert_int_equal(maptrack_get(&mt), 300);
     free(chunks[0]);
     free(chunks[1]);
 }
@@ -207,6 +229,7 @@ int main(void)
         cmocka_unit_test(v1_claim_refusals_change_nothing),
         cmocka_unit_test(v2_claim_uses_the_status_word),
         cmocka_unit_test(pin_counts),
+        cmocka_unit_test(pin_counts_stop_at_the_limit),
         cmocka_unit_test(maptrack_hands_out_up_to_its_limit),
         cmocka_unit_test(maptrack_double_put_is_harmless),
         cmocka_unit_test(maptrack_out_of_memory_is_no_space),

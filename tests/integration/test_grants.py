@@ -1,6 +1,8 @@
 """Grant tables (issue 7), through the PV test kernels booted as dom0.
 
-gnttab (in test_kernels.py) covers the basics; gnttab_ops covers read-only
+gnttab (in test_kernels.py) covers the basics; gnttab_limits the limits (a full
+table, pin counts stopping at 128, the maptrack running out with
+GNTST_no_space and recovering); gnttab_ops covers read-only
 enforcement by a real write fault, unmapping with wrong handles and
 addresses, grants that do not allow the mapping, device and PTE-addressed
 mappings, unmap_and_replace, copy bounds and rights, and version 2 with
@@ -15,7 +17,7 @@ from harness.marks import hypervisors
 from harness.qemu import Machine
 
 
-GRANT_KERNELS = ["gnttab_ops"]
+GRANT_KERNELS = ["gnttab_ops", "gnttab_limits"]
 
 
 @pytest.mark.parametrize("hv", hypervisors())

@@ -42,7 +42,7 @@ static int claim_grant(struct domain *ld, struct domain *rd, uint32_t ref, bool 
     a = grant_active_entry(rt, ref);
     e = grant_entry_words(rt, ref);
     was_pinned = grant_active_pinned(a);
-    if (was_pinned && a->domid != ld->id)
+    if (was_pinned && (a->domid != ld->id || grant_active_copies_full(a)))
         return GNTST_general_error;
     if ((!was_pinned || (writable && !grant_active_writing(a))) &&
         grant_entry_claim(&e, ld->id, !writable) != GNTST_okay)

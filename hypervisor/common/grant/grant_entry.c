@@ -105,6 +105,20 @@ uint64_t grant_entry_frame(const void *entry, unsigned version)
     return __atomic_load_n(&((const grant_entry_v1_t *)entry)->frame, __ATOMIC_ACQUIRE);
 }
 
+bool grant_active_full(const struct grant_active *a, uint32_t map_flags)
+{
+    bool ro = map_flags & GNTMAP_readonly;
+
+    if ((map_flags & GNTMAP_host_map) && (ro ? a->host_ro : a->host_rw) >= GRANT_PIN_LIMIT)
+        return true;
+    return (map_flags & GNTMAP_device_map) && (ro ? a->dev_ro : a->dev_rw) >= GRANT_PIN_LIMIT;
+}
+
+bool grant_active_copies_full(const struct grant_active *a)
+{
+    return a->copies >= GRANT_PIN_LIMIT;
+}
+
 void grant_active_pin(struct grant_active *a, uint32_t map_flags)
 {
     bool ro = map_flags & GNTMAP_readonly;

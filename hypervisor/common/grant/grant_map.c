@@ -13,6 +13,7 @@
 #include <lintel/layout.h>
 #include <lintel/mm.h>
 #include <lintel/page_type.h>
+#include <lintel/printk.h>
 #include <lintel/pv_mm.h>
 #include <public/errno.h>
 #include <public/grant_table.h>
@@ -40,8 +41,13 @@ static bool find_va_slot(uint64_t va, uint64_t *l1, unsigned *index)
         const uint64_t *t = phys_to_virt(table << PAGE_SHIFT);
         uint64_t e = t[(va >> (PAGE_SHIFT + 9 * (level - 1))) & 511];
 
-        if (!(e & PT_PRESENT))
+        if (!(e & PT_PRESENT)) {
+            pr_debug("grant: no L1 for %#lx: level %u table %#lx[%lu] entry %#lx\n",
+                     (unsigned long)va, level, (unsigned long)table,
+                     (unsigned long)((va >> (PAGE_SHIFT + 9 * (level - 1))) & 511),
+                     (unsigned long)e);
             return false;
+        }
         table = pt_entry_mfn(e);
     }
     *l1 = table;
@@ -97,8 +103,12 @@ int grant_host_map(struct domain *ld, uint64_t addr, uint32_t flags, domid_t gra
     if (flags & GNTMAP_application_map)
         pte |= PT_USER;
     spin_lock(&pv_mm_lock);
-    if (find_slot(ld, addr, flags, &l1, &index))
-        rc = pt_update_entry(pv_mm_env(), &o, &frame_owner, l1, index, pte);
+    if (!find_slot(ld, addr, flags, &l1, &index))
+        pr_debug("grant: d%u: no page-table slot for %#lx (map flags %#x)\n", ld->id,
+                 (unsigned long)addr, flags);
+    else if ((rc = pt_update_entry(pv_mm_env(), &o, &frame_owner, l1, index, pte)) != 0)
+        pr_debug("grant: d%u: entry %#lx for %#lx refused (%d)\n", ld->id,
+                 (unsigned long)pte, (unsigned long)addr, rc);
     if (rc == 0)
         flush_slot(addr, flags);
     spin_unlock(&pv_mm_lock);
@@ -188,7 +198,7 @@ static int pin_entry(struct domain *ld, struct grant_table *rt, uint32_t ref, ui
     bool readonly = flags & GNTMAP_readonly;
     bool was_pinned = grant_active_pinned(a);
 
-    if (was_pinned && a->domid != ld->id)
+    if (was_pinned && (a->domid != ld->id || grant_active_full(a, flags)))
         return GNTST_general_error;
     if (!was_pinned || (!readonly && !grant_active_writing(a))) {
         if (grant_entry_claim(&e, ld->id, readonly) != GNTST_okay)
@@ -238,7 +248,7 @@ static void map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
     }
     handle = maptrack_get(&lt->maptrack);
     if (handle == MAPTRACK_NONE) {
-        op->status = GNTST_no_device_space;
+        op->status = GNTST_no_space;    /* Xen 4.17's answer, not no_device_space */
         return;
     }
     if (op->ref >= grant_nr_entries(rt)) {

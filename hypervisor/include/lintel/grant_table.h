@@ -73,16 +73,24 @@ static inline bool grant_active_writing(const struct grant_active *a)
     return a->host_rw || a->dev_rw;
 }
 
+/* Xen keeps each pin count in a byte and refuses a mapping whose count
+ * has reached 128 (other kinds of mapping of the same grant still work),
+ * so no guest can make one wrap; so do we. */
+#define GRANT_PIN_LIMIT 128
+bool grant_active_full(const struct grant_active *a, uint32_t map_flags);
+bool grant_active_copies_full(const struct grant_active *a);
+
 /* GNTMAP_* bits of one mapping added to / removed from the pin counts. */
 void grant_active_pin(struct grant_active *a, uint32_t map_flags);
 void grant_active_unpin(struct grant_active *a, uint32_t map_flags);
 
 /*
- * The mapper's handles (maptrack). Entries come in chunks of one page's
- * worth (Xen's maptrack frame: 512 handles), allocated on demand up to the
- * domain's limit; a freed handle is reused last-in first-out.
+ * The mapper's handles (maptrack). Entries come in chunks of one Xen
+ * maptrack frame's worth (256 handles: the limit counts those frames),
+ * allocated on demand up to the domain's limit; a freed handle is reused
+ * last-in first-out. When none is left a map gets GNTST_no_space.
  */
-#define MAPTRACK_PER_CHUNK 512u
+#define MAPTRACK_PER_CHUNK 256u
 #define MAPTRACK_NONE      UINT32_MAX
 
 struct maptrack_entry {
@@ -105,7 +113,7 @@ struct maptrack {
 /* chunk_table has room for max_chunks pointers; it is owned by the caller. */
 void maptrack_init(struct maptrack *mt, struct maptrack_entry **chunk_table,
                    unsigned max_chunks, void *(*alloc_chunk)(size_t));
-/* MAPTRACK_NONE when the limit is reached (GNTST_no_device_space). */
+/* MAPTRACK_NONE when the limit is reached. */
 uint32_t maptrack_get(struct maptrack *mt);
 void maptrack_put(struct maptrack *mt, uint32_t handle);
 /* NULL for a handle that was never handed out or is free. */
