@@ -1,0 +1,220 @@
+/*
+ * do_domctl: per-domain control for the toolstack (Xen 4.17's interface).
+ * Each sub-op validates its arguments, acts through the owner's functions
+ * (domain.c's life cycle, the scheduler's credit parameters) and reports
+ * back in the same structure, as Xen does.
+ */
+#include "control_private.h"
+
+#include <public/errno.h>
+#include <lintel/guest_access.h>
+#include <lintel/hypercall_handlers.h>
+#include <lintel/lib.h>
+#include <lintel/sched.h>
+#include <lintel/vcpu_time.h>
+#include <public/vcpu.h>
+
+/* Lintel schedules on the boot CPU only: every affinity map is {0}. */
+#define HOST_NR_CPUS 1
+
+static long domctl_getdomaininfo(struct xen_domctl *op)
+{
+    /* Xen 4.17 answers for the next existing domain when the id is free;
+     * tools walk the domain list this way. */
+    struct domain *d = control_domain_from(op->domain);
+
+    if (!d)
+        return -XEN_ESRCH;
+    control_domain_info(d, &op->u.getdomaininfo);
+    op->domain = d->id;
+    return 0;
+}
+
+static long domctl_pause(struct domain *d)
+{
+    /* A domain cannot stop itself this way: nobody would be left to
+     * unpause it. */
+    if (d == current_domain())
+        return -XEN_EINVAL;
+    domain_pause(d);
+    return 0;
+}
+
+static long domctl_unpause(struct domain *d)
+{
+    if (d->pause_count == 0)
+        return -XEN_EINVAL;
+    domain_unpause(d);
+    return 0;
+}
+
+static long domctl_destroy(struct domain *d)
+{
+    if (d == current_domain() || d->is_privileged)
+        return -XEN_EINVAL;
+    domain_destroy(d);
+    return 0;
+}
+
+static long domctl_max_mem(struct domain *d, const struct xen_domctl_max_mem *mm)
+{
+    /* As on Xen, a limit below tot_pages is allowed: the domain may only
+     * give memory back until it is under it again. Partial pages round down. */
+    d->max_pages = mm->max_memkb >> 2;
+    return 0;
+}
+
+static struct vcpu *domain_vcpu(struct domain *d, uint32_t id, long *rc)
+{
+    if (id >= d->max_vcpus) {
+        *rc = -XEN_EINVAL;
+        return NULL;
+    }
+    if (!d->vcpus[id])
+        *rc = -XEN_ESRCH;
+    return d->vcpus[id];
+}
+
+static long domctl_getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
+{
+    struct vcpu_runstate_info rs;
+    long rc = 0;
+    struct vcpu *v = domain_vcpu(d, vi->vcpu, &rc);
+
+    if (!v)
+        return rc;
+    vcpu_runstate_get(v, &rs);
+    vi->online = v->online;
+    vi->blocked = v->blocked;
+    vi->running = v == current_vcpu();
+    vi->cpu_time = rs.time[RUNSTATE_running];
+    vi->cpu = v->processor < 0 ? 0 : (uint32_t)v->processor;
+    return 0;
+}
+
+/* Writes the map of all pCPUs, sized by the caller's nr_bits. */
+static long put_all_cpus_map(const struct xenctl_bitmap *map)
+{
+    uint8_t bytes[32] = { 0 };
+    uint32_t len = (map->nr_bits + 7) / 8;
+    uint64_t dst = (uint64_t)(uintptr_t)map->bitmap.p;
+
+    bytes[0] = (1u << HOST_NR_CPUS) - 1;
+    for (uint32_t off = 0; off < len; off += sizeof(bytes)) {
+        uint32_t n = MIN((uint32_t)sizeof(bytes), len - off);
+
+        if (copy_to_guest(dst + off, bytes, n))
+            return -XEN_EFAULT;
+        bytes[0] = 0;
+    }
+    return 0;
+}
+
+static long domctl_getvcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *va)
+{
+    long rc = 0;
+    struct vcpu *v = domain_vcpu(d, va->vcpu, &rc);
+
+    if (!v)
+        return rc;
+    if (!(va->flags & (XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT)))
+        return -XEN_EINVAL;
+    if ((va->flags & XEN_VCPUAFFINITY_HARD) && (rc = put_all_cpus_map(&va->cpumap_hard)))
+        return rc;
+    if ((va->flags & XEN_VCPUAFFINITY_SOFT) && (rc = put_all_cpus_map(&va->cpumap_soft)))
+        return rc;
+    return 0;
+}
+
+static long domctl_scheduler_op(struct domain *d, struct xen_domctl_scheduler_op *so)
+{
+    unsigned weight, cap;
+    long rc;
+
+    if (so->sched_id != XEN_SCHEDULER_CREDIT)
+        return -XEN_EINVAL;
+    rc = sched_get_credit(d, &weight, &cap);
+    if (rc)
+        return rc;
+    switch (so->cmd) {
+    case XEN_DOMCTL_SCHEDOP_getinfo:
+        so->u.credit.weight = (uint16_t)weight;
+        so->u.credit.cap = (uint16_t)cap;
+        return 0;
+    case XEN_DOMCTL_SCHEDOP_putinfo:
+        /* Weight 0 and cap 0xffff mean "leave as it is" (Xen's credit). */
+        if (so->u.credit.weight)
+            weight = so->u.credit.weight;
+        if (so->u.credit.cap != (uint16_t)~0u)
+            cap = so->u.credit.cap;
+        return sched_set_credit(d, weight, cap);
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+static long domctl_address_size(struct xen_domctl *op)
+{
+    if (op->cmd == XEN_DOMCTL_get_address_size) {
+        op->u.address_size.size = 64;
+        return 0;
+    }
+    /* Lintel runs 64-bit PV guests only. */
+    return op->u.address_size.size == 64 ? 0 : -XEN_EINVAL;
+}
+
+static long domctl_on_domain(struct xen_domctl *op, struct domain *d)
+{
+    switch (op->cmd) {
+    case XEN_DOMCTL_pausedomain:
+        return domctl_pause(d);
+    case XEN_DOMCTL_unpausedomain:
+        return domctl_unpause(d);
+    case XEN_DOMCTL_destroydomain:
+        return domctl_destroy(d);
+    case XEN_DOMCTL_max_mem:
+        return domctl_max_mem(d, &op->u.max_mem);
+    case XEN_DOMCTL_getvcpuinfo:
+        return domctl_getvcpuinfo(d, &op->u.getvcpuinfo);
+    case XEN_DOMCTL_getvcpuaffinity:
+        return domctl_getvcpuaffinity(d, &op->u.vcpuaffinity);
+    case XEN_DOMCTL_scheduler_op:
+        return domctl_scheduler_op(d, &op->u.scheduler_op);
+    case XEN_DOMCTL_set_address_size:
+    case XEN_DOMCTL_get_address_size:
+        return domctl_address_size(op);
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+static long domctl_dispatch(struct xen_domctl *op)
+{
+    struct domain *d;
+
+    if (op->cmd == XEN_DOMCTL_getdomaininfo)
+        return domctl_getdomaininfo(op);
+    d = domain_lookup(op->domain);
+    if (!d)
+        return -XEN_ESRCH;
+    return domctl_on_domain(op, d);
+}
+
+HYPERCALL_HANDLER(do_domctl)
+{
+    struct xen_domctl op;
+    long rc;
+
+    (void)a2; (void)a3; (void)a4; (void)a5;
+    if (!control_caller_privileged())
+        return -XEN_EPERM;
+    if (copy_from_guest(&op, a1, sizeof(op)))
+        return -XEN_EFAULT;
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
+        return -XEN_EACCES;
+    rc = domctl_dispatch(&op);
+    /* Outputs travel back in the same structure, as on Xen. */
+    if (rc == 0 && copy_to_guest(a1, &op, sizeof(op)))
+        return -XEN_EFAULT;
+    return rc;
+}
