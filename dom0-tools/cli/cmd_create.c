@@ -107,8 +107,8 @@ static int name_is_free(const struct command *cmd, struct xs_handle *xs,
     return EXIT_OK;
 }
 
-static int create(const struct command *cmd, struct xenctl *ctl,
-                  const struct domain_config *cfg, bool attach_console)
+int domain_start(const struct command *cmd, struct xenctl *ctl,
+                 const struct domain_config *cfg, uint32_t *domid)
 {
     struct pv_built_domain built;
     struct xs_handle *xs = store_handle();
@@ -128,16 +128,27 @@ static int create(const struct command *cmd, struct xenctl *ctl,
     if (rc == EXIT_OK && (rc = xenctl_domain_unpause(ctl, built.domid)) < 0)
         rc = hypervisor_fail(cmd, "XEN_DOMCTL_unpausedomain", rc);
     if (rc != EXIT_OK) {
-        char home[64];
-
-        snprintf(home, sizeof(home), "/local/domain/%u", built.domid);
-        xs_rm(xs, XBT_NULL, home);
         xenctl_domain_destroy(ctl, built.domid);
+        store_forget_domain(xs, built.domid);
         return rc;
     }
-    printf("created domain %u (%s)\n", built.domid, cfg->name);
+    *domid = built.domid;
+    return EXIT_OK;
+}
+
+static int create(const struct command *cmd, struct xenctl *ctl,
+                  const struct domain_config *cfg, bool attach_console)
+{
+    uint32_t domid;
+    int rc = domain_start(cmd, ctl, cfg, &domid);
+
+    if (rc != EXIT_OK)
+        return rc;
+    printf("created domain %u (%s)\n", domid, cfg->name);
     fflush(stdout);
-    return attach_console ? console_attach(cmd, ctl, built.domid) : EXIT_OK;
+    if ((rc = supervisor_start(cmd, cfg, domid)) != EXIT_OK)
+        return rc;
+    return attach_console ? console_attach(cmd, ctl, domid) : EXIT_OK;
 }
 
 int cmd_create(const struct command *cmd, int argc, char **argv)

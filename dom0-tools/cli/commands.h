@@ -31,6 +31,22 @@ int cmd_create(const struct command *cmd, int argc, char **argv);
 int cmd_console(const struct command *cmd, int argc, char **argv);
 int cmd_uptime(const struct command *cmd, int argc, char **argv);
 
+struct domain_config;
+
+/*
+ * Builds, publishes and unpauses the domain CFG describes; on failure
+ * nothing of it is left. *DOMID receives the new domain's id.
+ */
+int domain_start(const struct command *cmd, struct xenctl *ctl,
+                 const struct domain_config *cfg, uint32_t *domid);
+
+/*
+ * Forks a process that follows DOMID until it is gone, carrying out CFG's
+ * on_poweroff/on_reboot/on_crash when it shuts down.
+ */
+int supervisor_start(const struct command *cmd, const struct domain_config *cfg,
+                     uint32_t domid);
+
 /* Attaches the terminal to DOMID's console until Ctrl-] or the domain dies. */
 int console_attach(const struct command *cmd, struct xenctl *ctl, uint32_t domid);
 
