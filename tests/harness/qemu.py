@@ -236,7 +236,7 @@ class Machine:
         sees only what commands print."""
         self.expect(r"lintel-dom0: ready", timeout=timeout)
         self.expect(SHELL_PROMPT, timeout=60)
-        self.send("stty -echo\n")
+        self.send("stty -echo; PS2=''\n")
         self.expect(SHELL_PROMPT, timeout=30)
         self.run("true", timeout=30)
 
@@ -248,8 +248,10 @@ class Machine:
         begin, end = f"__LINTEL_B{n}__", f"__LINTEL_E{n}_"
         # The markers are built by printf at run time, so an echo of the command
         # line could never match them.
-        # One line, so no prompt is printed between the command and the end marker.
-        self.send(f"printf '%s\\n' '{begin[:6]}''{begin[6:]}'; {command}; "
+        # One compound command, so no prompt comes between the command and the
+        # end marker; the braces on lines of their own let the command end in &
+        # or span lines (wait_shell empties PS2, so continuations print nothing).
+        self.send(f"printf '%s\\n' '{begin[:6]}''{begin[6:]}'; {{\n{command}\n}}; "
                   f"printf '\\n%s%s__\\n' '{end[:6]}''{end[6:]}' \"$?\"\n")
         self.expect(re.escape(begin) + r"\r*\n", timeout=timeout)
         match = self.expect(r"(?s)(.*?)\r*\n" + re.escape(end) + r"(\d+)__", timeout=timeout)

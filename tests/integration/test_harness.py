@@ -21,6 +21,12 @@ def test_run_returns_output_and_status(native):
     assert native.run("printf 'no newline'") == ("no newline", 0)
 
 
+def test_background_jobs_and_multiline_commands(native):
+    assert native.run("sleep 1 &") == ("", 0)
+    assert native.run("for i in 1 2\ndo echo $i\ndone") == ("1\n2", 0)
+    assert native.run("echo after") == ("after", 0)
+
+
 def test_check_fails_on_nonzero_status(native):
     with pytest.raises(MachineError, match="exited with 3"):
         native.check("echo oops; (exit 3)")
