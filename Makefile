@@ -30,7 +30,9 @@ $(BUILD)/.setup-done: tests/setup/packages.txt tests/setup/ensure-packages.sh
 artifacts: setup
 	@bash tests/setup/fetch-debian-artifacts.sh $(BUILD)/cache
 
-components: setup
+# Components use the fetched kernel (the toolstack stages it as the example
+# guest's kernel; tests read it), so fetch first.
+components: artifacts
 	@set -e; for c in $(PRESENT); do $(MAKE) --no-print-directory -C $$c BUILD=$(BUILD) all; done
 
 image: components artifacts
