@@ -206,12 +206,13 @@ HYPERCALL_HANDLER(do_domctl)
     long rc;
 
     (void)a2; (void)a3; (void)a4; (void)a5;
-    if (!control_caller_privileged())
-        return -XEN_EPERM;
+    /* Xen's order: the structure, then its version, then the caller's right. */
     if (copy_from_guest(&op, a1, sizeof(op)))
         return -XEN_EFAULT;
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
         return -XEN_EACCES;
+    if (!control_caller_privileged())
+        return -XEN_EPERM;
     rc = domctl_dispatch(&op);
     /* Outputs travel back in the same structure, as on Xen. */
     if (rc == 0 && copy_to_guest(a1, &op, sizeof(op)))
