@@ -115,8 +115,11 @@ class Machine:
     # ---- the QEMU command line ------------------------------------------------
 
     def qemu_command(self):
+        # signal=off: a Ctrl-C sent to the console reaches the guest instead of
+        # killing QEMU.
         cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64", "-nodefaults",
-               "-display", "none", "-no-reboot", "-serial", "stdio", "-monitor", "none",
+               "-display", "none", "-no-reboot", "-chardev", "stdio,id=console,signal=off",
+               "-serial", "chardev:console", "-monitor", "none",
                "-m", str(self.memory_mb), "-smp", str(self.smp)]
         if self.icount:
             cmd += ["-icount", "shift=0"]
@@ -228,8 +231,13 @@ class Machine:
                       f"{self.proc.match.group(0)!r}")
         return self.proc.match
 
-    def send(self, text):
-        self.proc.send(text)
+    def send(self, text, chunk=64, pause=0.01):
+        """Types text on the console. Long text goes in small chunks: a busy
+        guest's serial input drops bytes that arrive faster than it drains."""
+        for i in range(0, len(text), chunk):
+            self.proc.send(text[i:i + chunk])
+            if i + chunk < len(text):
+                time.sleep(pause)
 
     def wait_shell(self, timeout=180):
         """Waits for dom0's init to finish and its shell; turns echo off so run()

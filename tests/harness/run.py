@@ -28,6 +28,7 @@ def main():
                       dom0_mem_mb=args.dom0_mem, smp=args.smp, qemu_extra=extra)
     cmd = machine.qemu_command()
     # Interactive: QEMU's monitor shares stdio, so Ctrl-A is QEMU's escape key.
+    cmd[cmd.index("-chardev"):cmd.index("-chardev") + 2] = []
     cmd[cmd.index("-serial") + 1] = "mon:stdio"
     cmd[cmd.index("-monitor"):cmd.index("-monitor") + 2] = []
     missing = [f for f in machine.files_needed() if not os.path.exists(f)]

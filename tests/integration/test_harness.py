@@ -1,6 +1,7 @@
 """The harness itself, on the bare kernel (no hypervisor): what every other
 integration test relies on."""
 import os
+import time
 
 import pytest
 
@@ -25,6 +26,15 @@ def test_background_jobs_and_multiline_commands(native):
     assert native.run("sleep 1 &") == ("", 0)
     assert native.run("for i in 1 2\ndo echo $i\ndone") == ("1\n2", 0)
     assert native.run("echo after") == ("after", 0)
+
+
+def test_ctrl_c_reaches_the_guest_not_qemu(native):
+    native.send("sleep 30\n")
+    time.sleep(1)
+    native.send("\x03")
+    native.expect(r"dom0:[^\r\n]*# ", timeout=20)
+    assert native.proc.isalive()
+    assert native.run("echo " + "x" * 300) == ("x" * 300, 0)
 
 
 def test_check_fails_on_nonzero_status(native):
