@@ -198,3 +198,12 @@ __noreturn void panic(const char *fmt, ...)
     printk_level(LOG_ERR, "****************************************\n");
     machine_stop_after_crash();
 }
+
+void console_write_unlogged(const char *s, size_t len)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+
+    if (serial_output)
+        serial_write(s, len);
+    spin_unlock_irqrestore(&console_lock, flags);
+}

@@ -8,9 +8,6 @@ memory, the online CPUs, and /sys/hypervisor.
 import json
 import time
 
-LINTEL_DOM0_XFAIL = ("dom0 boots on Lintel, but Lintel has no domctl/sysctl yet "
-                     "(the toolstack's XEN_SYSCTL_physinfo is -ENOSYS)")
-
 BALLOON = "/sys/devices/system/xen_memory/xen_memory0"
 
 

@@ -22,7 +22,7 @@ static bool domu_at_line_start = true;
 static void emit(const struct domain *d, const char *buf, size_t len)
 {
     if (d->is_privileged) {
-        printk("%.*s", (int)len, buf);
+        console_write_unlogged(buf, len);
         return;
     }
     for (size_t i = 0; i < len; i++) {

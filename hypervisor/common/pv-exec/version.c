@@ -89,7 +89,7 @@ static long commandline(uint64_t arg)
     /* Xen shows its command line to the control domain only. */
     if (!current_domain()->is_privileged)
         return -EPERM;
-    return put_string(arg, boot_info.cmdline, sizeof(xen_commandline_t));
+    return put_string(arg, boot_hypervisor_args(), sizeof(xen_commandline_t));
 }
 
 HYPERCALL_HANDLER(do_xen_version)

@@ -37,6 +37,11 @@ void console_start_emergency(void);
 size_t console_read_log(uint64_t *pos, char *buf, size_t len);
 uint64_t console_log_oldest(void);
 void console_clear_log(void);
+/* dom0's console text goes to the serial line but not into the log ring, as
+ * on Xen: the ring is what dom0 reads back (readconsole), so logging dom0's
+ * own output there would feed `dmesg` with itself and push the hypervisor's
+ * boot messages out. */
+void console_write_unlogged(const char *s, size_t len);
 
 /* Bytes typed for dom0 while serial input is switched to it. */
 size_t console_read_dom0_input(char *buf, size_t len);
