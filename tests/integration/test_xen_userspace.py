@@ -1,6 +1,6 @@
 """Debian's own Xen 4.17 userspace (xl, xenstored, xentop) in dom0: the anchor
-that benchmarks compare the project's tools against. On Lintel it is the goal of
-running the stock toolstack unmodified."""
+that benchmarks compare the project's tools against, and on Lintel the stock
+toolstack running unmodified."""
 import pytest
 
 from harness import paths
@@ -8,8 +8,7 @@ from harness.marks import hypervisors
 from harness.qemu import Machine
 
 
-@pytest.fixture(scope="module", params=hypervisors(
-        lintel_xfail_reason="the stock kernel does not boot as dom0 on Lintel yet (issue 8)"))
+@pytest.fixture(scope="module", params=hypervisors())
 def xen_tools_dom0(request):
     with Machine(hv=request.param, name=f"xen-userspace-{request.param}",
                  dom0_image=paths.DOM0_XENTOOLS_IMAGE,
