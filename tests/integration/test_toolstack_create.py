@@ -11,8 +11,18 @@ import time
 
 import pytest
 
-LINTEL_DOM0_XFAIL = ("dom0 boots on Lintel, but Lintel has no domctl/sysctl yet "
-                     "(the toolstack's XEN_SYSCTL_physinfo is -ENOSYS)")
+# Lintel has no createdomain domctl yet (issue 10); admission control, which
+# reads only physinfo, already works there.
+NO_CREATEDOMAIN = "no createdomain domctl yet (issue 10)"
+LINTEL_XFAIL_TESTS = {
+    "test_guest_boots_to_its_init": NO_CREATEDOMAIN,
+    "test_list_shows_the_configured_domain": NO_CREATEDOMAIN,
+    "test_uptime_counts_from_creation": NO_CREATEDOMAIN,
+    "test_pause_and_unpause": NO_CREATEDOMAIN,
+    "test_second_create_with_the_same_name_is_refused": NO_CREATEDOMAIN,
+    "test_poweroff_destroys_it_and_gives_the_memory_back": NO_CREATEDOMAIN,
+    "test_the_xml_example_builds_the_same_domain": NO_CREATEDOMAIN,
+}
 
 EXAMPLE = "/etc/lintel/examples/debian-pv.cfg"
 MARKER = "lintel-domU: init started"
