@@ -182,7 +182,6 @@ static __noreturn void start_dom0(const struct boot_info *bi)
     d = dom0_build(bi);
     if (!d)
         stop_boot("dom0 cannot be started");
-    pv_mm_fallback_warn();
     console_io_attach_dom0();
     printk("Lintel: ready\n");
     domain_unpause(d);

@@ -21,7 +21,6 @@ struct cpu_regs;
 #define PV_USER_SS   0xe02b
 
 /* Says so at boot when the PV memory manager's weak stand-ins are in use. */
-void pv_mm_fallback_warn(void);
 
 /* Boot-time set-up: IDT gates, syscall MSRs, the ring-0 stack for guests. */
 void pv_exec_init(void);
