@@ -45,9 +45,15 @@ check: components
 
 # Everything: unit tests, then the pytest suites (host protocol tests and the
 # QEMU integration tests on Xen 4.17 and Lintel).
+# Two workers by default: each QEMU runs one TCG thread, so the suite's boots
+# fill both cores of the reference machine; a test file stays on one worker so
+# its module-scoped machine is booted once. --durations keeps the slowest tests
+# in CI's log, where the 30-minute budget is watched.
+PYTEST_JOBS ?= 2
+PYTEST_FLAGS = -ra --durations=30 $(if $(filter-out 1,$(PYTEST_JOBS)),-n $(PYTEST_JOBS) --dist loadfile)
 test: all check
 	@mkdir -p $(BUILD)/test-logs
-	$(PYTHON) -m pytest -ra tests/
+	$(PYTHON) -m pytest $(PYTEST_FLAGS) tests/
 
 run: all
 	@$(PYTHON) tests/harness/run.py --hv $(HV) --smp $(SMP) --mem $(MEM) $(RUN_ARGS)
