@@ -173,3 +173,19 @@ def test_requests_queued_before_introduce_are_served(stored):
         c.request(8, strings("9", "0", "0"))
     mtype, req_id, _, body = g.recv_msg()
     assert (mtype, req_id, body) == (10, 77, b"/local/domain/9\0")
+
+
+def test_special_watches_follow_the_special_nodes_permissions(stored):
+    """As in Xen's xenstored, a guest watching @introduceDomain gets the
+    watch's first event but no domain events until the tools grant it read
+    access to the special node."""
+    home_for(stored, 6)
+    g6 = stored.guest(6)
+    g6.watch("@introduceDomain", "in")
+    assert g6.event() == ("@introduceDomain", "in")
+    stored.guest(7)
+    assert g6.no_event()
+    with stored.client() as c:
+        c.set_perms("@introduceDomain", "n0", "r6")
+    stored.guest(8)
+    assert g6.event() == ("@introduceDomain", "in")

@@ -256,3 +256,13 @@ class RingGuest(_Ops):
         mtype, _, _, body = self.recv_msg(timeout)
         assert mtype == WATCH_EVENT
         return tuple(p.decode() for p in body.split(b"\0")[:2])
+
+    def no_event(self, wait=0.2):
+        """True when nothing at all arrives on the response ring for WAIT s."""
+        if self.events:
+            return False
+        try:
+            self.events.append(self.event(timeout=wait))
+            return False
+        except TimeoutError:
+            return True
