@@ -161,10 +161,10 @@ static void release_domain(struct request *r, struct domain *d)
     fire_special(r->s, SPECIAL_RELEASE, PATH_RELEASE);
 }
 
-int op_release(struct request *r)
+/* The introduced domain a tools-only request (RELEASE, RESUME) names. */
+static int tools_domain_arg(struct request *r, struct domain **out)
 {
     uint32_t domid;
-    struct domain *d;
     int err;
 
     if (!requester_is_privileged(r))
@@ -174,9 +174,17 @@ int op_release(struct request *r)
         return err;
     if (domid == 0)
         return EINVAL;      /* dom0's kernel connection is not the tools' to drop */
-    d = store_find_domain(r->s, domid);
-    if (!d)
-        return ENOENT;
+    *out = store_find_domain(r->s, domid);
+    return *out ? 0 : ENOENT;
+}
+
+int op_release(struct request *r)
+{
+    struct domain *d;
+    int err = tools_domain_arg(r, &d);
+
+    if (err)
+        return err;
     release_domain(r, d);
     reply_ok(r);
     return 0;
@@ -232,18 +240,11 @@ int op_is_domain_introduced(struct request *r)
 
 int op_resume(struct request *r)
 {
-    uint32_t domid;
     struct domain *d;
-    int err;
+    int err = tools_domain_arg(r, &d);
 
-    if (!requester_is_privileged(r))
-        return EACCES;
-    err = one_domid(r, &domid);
     if (err)
         return err;
-    d = store_find_domain(r->s, domid);
-    if (!d)
-        return ENOENT;
     d->shutdown = false;    /* a resumed domain may shut down (and be announced) again */
     reply_ok(r);
     return 0;

@@ -54,14 +54,20 @@ static int get_node(struct request *r, const char *path, unsigned need, const st
     return 0;
 }
 
-int op_read(struct request *r)
+/* The node a READ or DIRECTORY names, if the requester may read it. */
+static int readable_node(struct request *r, const struct node **out)
 {
     char path[PATH_BUF];
-    const struct node *n;
     int err = one_path(r, false, path);
 
-    if (!err)
-        err = get_node(r, path, PERM_READ, &n);
+    return err ? err : get_node(r, path, PERM_READ, out);
+}
+
+int op_read(struct request *r)
+{
+    const struct node *n;
+    int err = readable_node(r, &n);
+
     if (err)
         return err;
     reply(r, n->value, n->vlen);
@@ -285,12 +291,9 @@ int op_rm(struct request *r)
 
 int op_directory(struct request *r)
 {
-    char path[PATH_BUF];
     const struct node *n;
-    int err = one_path(r, false, path);
+    int err = readable_node(r, &n);
 
-    if (!err)
-        err = get_node(r, path, PERM_READ, &n);
     if (err)
         return err;
     reply(r, n->children, n->childlen);
