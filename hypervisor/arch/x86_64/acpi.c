@@ -93,6 +93,8 @@ static void parse_table(const struct acpi_header *h)
         uint32_t lapic;
         memcpy(&lapic, (const uint8_t *)h + 36, 4);
         acpi.lapic_addr = lapic;
+        acpi.madt = (const uint8_t *)h;
+        acpi.madt_len = h->length;
         acpi.cpu_count = acpi_parse_madt_cpus((const uint8_t *)h, h->length,
                                               acpi.cpu_apic_ids, ACPI_MAX_CPUS);
     } else if (!memcmp(h->signature, "HPET", 4) && h->length >= 56) {

@@ -19,6 +19,8 @@ struct acpi_info {
     uint64_t hpet_addr;
     unsigned cpu_count;             /* enabled processors in the MADT */
     uint32_t cpu_apic_ids[ACPI_MAX_CPUS];
+    const uint8_t *madt;            /* the whole MADT, for the IO-APIC code */
+    uint32_t madt_len;
 };
 
 extern struct acpi_info acpi;
