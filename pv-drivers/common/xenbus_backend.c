@@ -111,7 +111,7 @@ static void look(struct xenbus_backend *be, struct xenbus_view *view)
     view->frontend_gone = !dir_exists(be, be->frontend);
     view->theirs = view->frontend_gone ? XenbusStateUnknown : frontend_state(be);
     view->online = !online || strcmp(online, "0") != 0;
-    view->connect_on_initialised = be->connect_on_initialised;
+    view->connect_on_initialised = be->ops->connect_on_initialised;
     free(online);
 }
 

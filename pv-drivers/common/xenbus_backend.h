@@ -34,6 +34,8 @@ struct xenbus_backend_ops {
     int (*connect)(struct xenbus_backend *be);
     /* Stop using the frontend's pages and port; only called after connect. */
     void (*disconnect)(struct xenbus_backend *be);
+    /* blk: the frontend's Initialised is enough to connect; net waits for Connected. */
+    bool connect_on_initialised;
 };
 
 struct xenbus_backend {
@@ -44,7 +46,6 @@ struct xenbus_backend {
     char frontend[128];            /* the frontend's directory */
     enum xenbus_state state;       /* what we last published */
     bool connected;                /* connect succeeded, disconnect not yet called */
-    bool connect_on_initialised;   /* set by blk; net waits for Connected */
     bool finished;                 /* the process should end */
     const struct xenbus_backend_ops *ops;
     void *driver;                  /* the driver's own state */
