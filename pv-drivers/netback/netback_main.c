@@ -34,6 +34,8 @@ static struct netback *driver_of(struct xenbus_backend *be)
     return be->driver;
 }
 
+static void on_tap(void *arg);
+
 /* After every callback: a misbehaving frontend is cut off; a stalled rx stops reading the tap. */
 static void settle(struct netback *nb)
 {
@@ -47,7 +49,7 @@ static void settle(struct netback *nb)
         backend_loop_remove(&nb->loop, nb->link.tap_fd);
         nb->tap_polled = false;
     } else if (!nb->io.rx_stalled && !nb->tap_polled) {
-        nb->tap_polled = backend_loop_add(&nb->loop, nb->link.tap_fd, NULL, NULL) == 0;
+        nb->tap_polled = backend_loop_add(&nb->loop, nb->link.tap_fd, on_tap, nb) == 0;
     }
 }
 
@@ -55,6 +57,7 @@ static void on_event(void *arg)
 {
     struct netback *nb = arg;
 
+    /* Acknowledged before the rings are read, so a kick arriving meanwhile is not lost. */
     if (event_channel_ack(&nb->evt) < 0 || !nb->be.connected)
         return;
     vif_io_on_event(&nb->io);
@@ -105,7 +108,7 @@ static int publish_features(struct xenbus_backend *be)
     return 0;
 }
 
-static int setup(struct xenbus_backend *be)
+static int vif_setup(struct xenbus_backend *be)
 {
     struct netback *nb = driver_of(be);
 
@@ -123,6 +126,7 @@ static int setup(struct xenbus_backend *be)
         }
         backend_log("tap %s%s%s", ifname, bridge ? " on bridge " : "", bridge ? bridge : "");
         free(bridge);
+        nb->io.tap_fd = nb->link.tap_fd;
         xenbus_backend_write(be, "vifname", "%s", ifname);
     }
     /* What libxl's hotplug script reports once the host side is ready. */
@@ -188,7 +192,7 @@ static void unmap_rings(struct netback *nb)
     grant_unmap(&nb->gnt, &nb->rx_map);
 }
 
-static int connect(struct xenbus_backend *be)
+static int vif_connect(struct xenbus_backend *be)
 {
     struct netback *nb = driver_of(be);
     unsigned long port;
@@ -222,7 +226,7 @@ unmap:
     return rc;
 }
 
-static void disconnect(struct xenbus_backend *be)
+static void vif_disconnect(struct xenbus_backend *be)
 {
     struct netback *nb = driver_of(be);
     const struct vif_stats *s = &nb->io.stats;
@@ -241,9 +245,11 @@ static void disconnect(struct xenbus_backend *be)
 }
 
 static const struct xenbus_backend_ops netback_ops = {
-    .setup = setup,
-    .connect = connect,
-    .disconnect = disconnect,
+    .setup = vif_setup,
+    .connect = vif_connect,
+    .disconnect = vif_disconnect,
+    /* Linux's netfront publishes its rings and goes straight to Connected. */
+    .connect_on_initialised = false,
 };
 
 static int parse_id(const char *text, const char *what, unsigned long max, uint32_t *out)
@@ -287,11 +293,8 @@ int main(int argc, char **argv)
         backend_log("opening /dev/xen/gntdev and /dev/xen/evtchn: %s", strerror(-rc));
         return 1;
     }
-    nb.be.connect_on_initialised = false;
     if (xenbus_backend_open(&nb.be, "vif", domid, devid, &netback_ops, &nb) < 0)
         return 1;
-    /* Linux's netfront connects straight from Initialising to Connected. */
-    nb.be.connect_on_initialised = false;
     backend_loop_add(&nb.loop, xenbus_backend_fd(&nb.be), on_store, &nb);
     rc = backend_loop_run(&nb.loop, &nb.be.finished);
     xenbus_backend_close(&nb.be);
