@@ -20,7 +20,7 @@ case "$variant" in
 esac
 
 # Modules dom0 loads at boot; their dependencies are added automatically.
-dom0_modules=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs)
+dom0_modules=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs tun bridge)
 
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,usr/lib,lib64,etc/lintel,proc,sys,dev,run,tmp,root,var/log,var/lib,var/lock,mnt}
