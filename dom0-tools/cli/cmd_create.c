@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../devices/devices.h"
 #include "commands.h"
 #include "domain_config.h"
 #include "domain_lookup.h"
@@ -115,9 +116,6 @@ int domain_start(const struct command *cmd, struct xenctl *ctl,
     char why[512];
     int rc;
 
-    if (cfg->n_disks || cfg->n_vifs)
-        return command_fail(cmd, "%s: disk and vif devices need the block and network "
-                            "backends, which are not written yet", cfg->source_file);
     if (!xs)
         return command_fail(cmd, "cannot connect to the store (is lintel-stored running?)");
     if ((rc = admit(cmd, ctl, cfg)) != EXIT_OK || (rc = name_is_free(cmd, xs, cfg)) != EXIT_OK)
@@ -125,6 +123,8 @@ int domain_start(const struct command *cmd, struct xenctl *ctl,
     if (pv_build_domain(ctl, cfg, &built, why, sizeof(why)) < 0)
         return command_fail(cmd, "%s: %s", cfg->source_file, why);
     rc = publish(cmd, xs, cfg, &built);
+    if (rc == EXIT_OK && devices_attach_config(xs, built.domid, cfg, why, sizeof(why)) < 0)
+        rc = command_fail(cmd, "%s: %s", cfg->source_file, why);
     if (rc == EXIT_OK && (rc = xenctl_domain_unpause(ctl, built.domid)) < 0)
         rc = hypervisor_fail(cmd, "XEN_DOMCTL_unpausedomain", rc);
     if (rc != EXIT_OK) {

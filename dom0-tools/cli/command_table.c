@@ -40,6 +40,11 @@ static const struct command commands[] = {
     { "domid", cmd_domid, "NAME", "print a domain's id", NULL },
     { "domname", cmd_domname, "DOMID", "print a domain's name", NULL },
     { "rename", cmd_rename, "DOMAIN NEW-NAME", "rename a domain", NULL },
+    { "block-attach", cmd_block_attach, "DOMAIN DISK-SPEC",
+      "give a running domain a disk ('format=raw, vdev=xvdb, access=rw, target=/path')", NULL },
+    { "block-detach", cmd_block_detach, "[-f] DOMAIN DEVICE",
+      "take a disk (xvdb or its number) from a domain (-f: without waiting for it)", NULL },
+    { "block-list", cmd_block_list, "DOMAIN", "list a domain's disks", NULL },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -30,6 +30,9 @@ int cmd_reboot(const struct command *cmd, int argc, char **argv);
 int cmd_create(const struct command *cmd, int argc, char **argv);
 int cmd_console(const struct command *cmd, int argc, char **argv);
 int cmd_uptime(const struct command *cmd, int argc, char **argv);
+int cmd_block_attach(const struct command *cmd, int argc, char **argv);
+int cmd_block_detach(const struct command *cmd, int argc, char **argv);
+int cmd_block_list(const struct command *cmd, int argc, char **argv);
 
 struct domain_config;
 
