@@ -1,8 +1,9 @@
 /*
- * lintel console DOMAIN: attach this terminal to a guest's console ring.
- * Until lintel-consoled exists this attaches to the ring directly (one
- * reader at a time); Ctrl-] detaches. Output keeps flowing when stdin is
- * not a terminal or reaches its end, so scripts can capture a console.
+ * lintel console DOMAIN: attach this terminal to a guest's console, through
+ * lintel-consoled's pty (console_pty.c) or, when that daemon is not
+ * running, straight on the ring (one reader at a time). Ctrl-] detaches.
+ * Output keeps flowing when stdin is not a terminal or reaches its end, so
+ * scripts can capture a console.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,15 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "console_session.h"
 #include "console_ring.h"
 #include "domain_lookup.h"
 #include "domain_store.h"
 
-#define DETACH_KEY 0x1d     /* Ctrl-] */
 #define POLL_MS    200      /* also drain without an event: one may be missed */
 
 struct console_session {
@@ -28,8 +28,7 @@ struct console_session {
     int evtchn_fd;
     int local_port;
     bool stdin_open;
-    bool raw;
-    struct termios saved;
+    struct console_term term;
 };
 
 static int ring_location(const struct command *cmd, uint32_t domid, uint64_t *mfn,
@@ -50,17 +49,6 @@ static int ring_location(const struct command *cmd, uint32_t domid, uint64_t *mf
     free(ref);
     free(evtchn);
     return rc;
-}
-
-static void make_raw(struct console_session *s)
-{
-    struct termios raw;
-
-    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &s->saved) < 0)
-        return;
-    raw = s->saved;
-    cfmakeraw(&raw);
-    s->raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
 }
 
 static void drain_output(struct console_session *s)
@@ -85,20 +73,11 @@ static bool forward_input(struct console_session *s)
         s->stdin_open = false;
         return true;
     }
-    if (memchr(buf, DETACH_KEY, (size_t)n))
+    if (memchr(buf, CONSOLE_DETACH_KEY, (size_t)n))
         return false;
     console_ring_put_input(s->ring, buf, (size_t)n);
     evtchn_notify(s->evtchn_fd, (uint32_t)s->local_port);
     return true;
-}
-
-/* Our mapping of its ring would keep a dying domain from ever going away. */
-static bool domain_is_going(struct console_session *s)
-{
-    struct xen_domctl_getdomaininfo info;
-    int rc = xenctl_domain_getinfo(s->ctl, s->domid, &info);
-
-    return rc == -ESRCH || (rc == 0 && (info.flags & XEN_DOMINF_dying));
 }
 
 static void run_session(struct console_session *s)
@@ -114,7 +93,7 @@ static void run_session(struct console_session *s)
 
         if (ready < 0 && errno != EINTR)
             return;
-        if (ready == 0 && domain_is_going(s))
+        if (ready == 0 && console_domain_going(s->ctl, s->domid))
             return;
         if (fds[0].revents & POLLIN)
             evtchn_ack(s->evtchn_fd);
@@ -123,7 +102,7 @@ static void run_session(struct console_session *s)
     }
 }
 
-int console_attach(const struct command *cmd, struct xenctl *ctl, uint32_t domid)
+static int console_attach_ring(const struct command *cmd, struct xenctl *ctl, uint32_t domid)
 {
     struct console_session s = { .ctl = ctl, .domid = domid, .stdin_open = true };
     uint64_t mfn = 0;
@@ -145,16 +124,25 @@ int console_attach(const struct command *cmd, struct xenctl *ctl, uint32_t domid
         rc = command_fail(cmd, "binding domain %u's console event channel: %s", domid,
                           strerror(-s.local_port));
     } else {
-        make_raw(&s);
+        console_term_raw(&s.term);
         run_session(&s);
-        if (s.raw)
-            tcsetattr(STDIN_FILENO, TCSANOW, &s.saved);
+        console_term_restore(&s.term);
         rc = EXIT_OK;
     }
     if (s.evtchn_fd >= 0)
         close(s.evtchn_fd);
     xenctl_unmap_foreign(s.ring, 1);
     return rc;
+}
+
+int console_attach(const struct command *cmd, struct xenctl *ctl, uint32_t domid)
+{
+    if (consoled_is_running())
+        return console_attach_pty(cmd, ctl, domid);
+    /* Said on stderr: a script capturing the console reads stdout. */
+    fprintf(stderr, "lintel %s: lintel-consoled is not running; reading domain %u's "
+            "console ring directly\n", cmd->name, domid);
+    return console_attach_ring(cmd, ctl, domid);
 }
 
 int cmd_console(const struct command *cmd, int argc, char **argv)

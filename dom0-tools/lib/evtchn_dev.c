@@ -1,6 +1,7 @@
 /* /dev/xen/evtchn: event channels bound into this process. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -41,4 +42,25 @@ int evtchn_ack(int fd)
     if (write(fd, &port, sizeof(port)) != sizeof(port))
         return -errno;
     return (int)port;
+}
+
+int evtchn_unbind(int fd, uint32_t port)
+{
+    struct ioctl_evtchn_unbind unbind = { port };
+
+    return ioctl(fd, IOCTL_EVTCHN_UNBIND, &unbind) < 0 ? -errno : 0;
+}
+
+int evtchn_read_pending(int fd, uint32_t *ports, size_t max)
+{
+    ssize_t n = read(fd, ports, max * sizeof(*ports));
+
+    if (n < 0)
+        return errno == EAGAIN ? 0 : -errno;
+    return (int)((size_t)n / sizeof(*ports));
+}
+
+int evtchn_unmask(int fd, uint32_t port)
+{
+    return write(fd, &port, sizeof(port)) == sizeof(port) ? 0 : -errno;
 }

@@ -103,6 +103,13 @@ int evtchn_open(void);
 int evtchn_bind_interdomain(int fd, uint32_t domid, uint32_t remote_port);
 int evtchn_notify(int fd, uint32_t port);
 int evtchn_ack(int fd);
+int evtchn_unbind(int fd, uint32_t port);
+/*
+ * Many ports bound to one fd: up to MAX pending ports read without
+ * blocking (on an O_NONBLOCK fd); each stays masked until evtchn_unmask.
+ */
+int evtchn_read_pending(int fd, uint32_t *ports, size_t max);
+int evtchn_unmask(int fd, uint32_t port);
 
 /* sysctl wrappers */
 int xenctl_physinfo(struct xenctl *ctl, struct xen_sysctl_physinfo *info);
