@@ -45,6 +45,11 @@ static const struct command commands[] = {
     { "block-detach", cmd_block_detach, "[-f] DOMAIN DEVICE",
       "take a disk (xvdb or its number) from a domain (-f: without waiting for it)", NULL },
     { "block-list", cmd_block_list, "DOMAIN", "list a domain's disks", NULL },
+    { "network-attach", cmd_network_attach, "DOMAIN [bridge=BRIDGE] [mac=MAC]",
+      "give a running domain a network interface", NULL },
+    { "network-detach", cmd_network_detach, "DOMAIN DEVID|MAC",
+      "take a network interface from a domain", NULL },
+    { "network-list", cmd_network_list, "DOMAIN...", "list domains' network interfaces", NULL },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -33,6 +33,9 @@ int cmd_uptime(const struct command *cmd, int argc, char **argv);
 int cmd_block_attach(const struct command *cmd, int argc, char **argv);
 int cmd_block_detach(const struct command *cmd, int argc, char **argv);
 int cmd_block_list(const struct command *cmd, int argc, char **argv);
+int cmd_network_attach(const struct command *cmd, int argc, char **argv);
+int cmd_network_detach(const struct command *cmd, int argc, char **argv);
+int cmd_network_list(const struct command *cmd, int argc, char **argv);
 
 struct domain_config;
 
