@@ -82,6 +82,8 @@ static int plan_indirect_header(const struct blkif_request *req,
         REFUSE(BLKIF_RSP_ERROR, "indirect operation %u is neither read nor write",
                ind.indirect_op);
     plan->io = ind.indirect_op == BLKIF_OP_READ ? BLK_IO_READ : BLK_IO_WRITE;
+    /* Linux's blkfront matches an indirect request's answer against the inner operation. */
+    plan->operation = ind.indirect_op;
     if (ind.nr_segments == 0 || ind.nr_segments > BLK_MAX_INDIRECT_SEGMENTS)
         REFUSE(BLKIF_RSP_ERROR, "%u indirect segments (1 to %u)", ind.nr_segments,
                BLK_MAX_INDIRECT_SEGMENTS);

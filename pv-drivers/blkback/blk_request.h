@@ -41,7 +41,7 @@ struct blk_segment {
 
 struct blk_plan {
     uint64_t id;
-    uint8_t operation;       /* echoed in the response */
+    uint8_t operation;       /* echoed in the response (an indirect request's inner one) */
     enum blk_io io;
     uint64_t sector;
     uint64_t nr_sectors;

@@ -207,7 +207,7 @@ static void test_indirect(void **state)
     (void)state;
     assert_int_equal(plan(&r, &disk_rw, &p), BLKIF_RSP_OKAY);
     assert_int_equal(p.io, BLK_IO_WRITE);
-    assert_int_equal(p.operation, BLKIF_OP_INDIRECT);
+    assert_int_equal(p.operation, BLKIF_OP_WRITE);
     assert_int_equal(p.nr_indirect_pages, 1);
     assert_int_equal(p.indirect_grefs[0], 500);
     for (unsigned int i = 0; i < 256; i++)
