@@ -24,6 +24,8 @@ static uint32_t domain_flags(const struct domain_snapshot *s)
         flags |= XEN_DOMINF_dying;
     if (s->paused)
         flags |= XEN_DOMINF_paused;
+    if (s->xs_domain)
+        flags |= XEN_DOMINF_xs_domain;
     if (s->shut_down)
         flags |= XEN_DOMINF_shutdown |
                  (s->shutdown_code & XEN_DOMINF_shutdownmask) << XEN_DOMINF_shutdownshift;
@@ -42,8 +44,9 @@ void domain_info_pack(const struct domain_snapshot *s,
     out->cpu_time = s->cpu_time_ns;
     out->nr_online_vcpus = s->nr_online;
     out->max_vcpu_id = s->nr_vcpus ? s->max_vcpu_id : XEN_INVALID_MAX_VCPU_ID;
-    /* Lintel has one cpupool (0), no XSM labels (ssidref 0) and no domain
-     * handles yet: all stay zero, as for Xen's dom0. */
+    out->ssidref = s->ssidref;
+    memcpy(out->handle, s->handle, sizeof(out->handle));
+    /* Lintel has one cpupool: 0. */
 }
 
 uint64_t readconsole_start(uint32_t index, bool incremental,

@@ -5,6 +5,7 @@
  */
 #include "control_private.h"
 
+#include <lintel/lib.h>
 #include <lintel/vcpu_time.h>
 #include <public/vcpu.h>
 
@@ -57,7 +58,11 @@ void control_domain_info(struct domain *d, struct xen_domctl_getdomaininfo *out)
         .tot_pages = d->tot_pages,
         .max_pages = d->max_pages,
         .shared_info_mfn = d->shared_info_mfn,
+        .ssidref = d->ssidref,
+        .xs_domain = !!(d->create_flags & XEN_DOMCTL_CDF_xs_domain),
     };
+
+    memcpy(s.handle, d->handle, sizeof(s.handle));
 
     for (unsigned i = 0; i < d->max_vcpus; i++)
         if (d->vcpus[i])

@@ -92,20 +92,22 @@ static long domctl_getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *
     return 0;
 }
 
-/* Writes the map of all pCPUs, sized by the caller's nr_bits. */
-static long put_all_cpus_map(const struct xenctl_bitmap *map)
+/* Writes mask (bit n = pCPU n) as a map sized by the caller's nr_bits. */
+static long put_cpu_map(const struct xenctl_bitmap *map, uint64_t mask)
 {
     uint8_t bytes[32] = { 0 };
     uint32_t len = (map->nr_bits + 7) / 8;
     uint64_t dst = (uint64_t)(uintptr_t)map->bitmap.p;
 
-    bytes[0] = (1u << HOST_NR_CPUS) - 1;
+    for (unsigned cpu = 0; cpu < HOST_NR_CPUS && cpu < 64; cpu++)
+        if (mask & (1ULL << cpu))
+            bytes[cpu / 8] |= (uint8_t)(1u << (cpu % 8));
     for (uint32_t off = 0; off < len; off += sizeof(bytes)) {
         uint32_t n = MIN((uint32_t)sizeof(bytes), len - off);
 
         if (copy_to_guest(dst + off, bytes, n))
             return -XEN_EFAULT;
-        bytes[0] = 0;
+        memset(bytes, 0, sizeof(bytes));
     }
     return 0;
 }
@@ -119,11 +121,21 @@ static long domctl_getvcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffin
         return rc;
     if (!(va->flags & (XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT)))
         return -XEN_EINVAL;
-    if ((va->flags & XEN_VCPUAFFINITY_HARD) && (rc = put_all_cpus_map(&va->cpumap_hard)))
+    if ((va->flags & XEN_VCPUAFFINITY_HARD) &&
+        (rc = put_cpu_map(&va->cpumap_hard, v->affinity_hard)))
         return rc;
-    if ((va->flags & XEN_VCPUAFFINITY_SOFT) && (rc = put_all_cpus_map(&va->cpumap_soft)))
+    if ((va->flags & XEN_VCPUAFFINITY_SOFT) &&
+        (rc = put_cpu_map(&va->cpumap_soft, v->affinity_soft)))
         return rc;
     return 0;
+}
+
+static long domctl_setvcpuaffinity_back(struct domain *d, struct xen_domctl_vcpuaffinity *va)
+{
+    long rc = domctl_setvcpuaffinity(d, va, HOST_NR_CPUS);
+
+    /* Xen hands back what now applies: the new maps as far as CPUs exist. */
+    return rc ? rc : domctl_getvcpuaffinity(d, va);
 }
 
 static long domctl_scheduler_op(struct domain *d, struct xen_domctl_scheduler_op *so)
@@ -183,6 +195,18 @@ static long domctl_on_domain(struct xen_domctl *op, struct domain *d)
     case XEN_DOMCTL_set_address_size:
     case XEN_DOMCTL_get_address_size:
         return domctl_address_size(op);
+    case XEN_DOMCTL_setvcpuaffinity:
+        return domctl_setvcpuaffinity_back(d, &op->u.vcpuaffinity);
+    case XEN_DOMCTL_max_vcpus:
+        return domctl_max_vcpus(d, &op->u.max_vcpus);
+    case XEN_DOMCTL_setvcpucontext:
+        return domctl_setvcpucontext(d, &op->u.vcpucontext);
+    case XEN_DOMCTL_hypercall_init:
+        return domctl_hypercall_init(d, &op->u.hypercall_init);
+    case XEN_DOMCTL_settimeoffset:
+        return domctl_settimeoffset(d, &op->u.settimeoffset);
+    case XEN_DOMCTL_setdomainhandle:
+        return domctl_setdomainhandle(d, &op->u.setdomainhandle);
     default:
         return -XEN_ENOSYS;
     }
@@ -194,6 +218,8 @@ static long domctl_dispatch(struct xen_domctl *op)
 
     if (op->cmd == XEN_DOMCTL_getdomaininfo)
         return domctl_getdomaininfo(op);
+    if (op->cmd == XEN_DOMCTL_createdomain)
+        return domctl_createdomain(op);
     d = domain_lookup(op->domain);
     if (!d)
         return -XEN_ESRCH;

@@ -121,7 +121,9 @@ int evtchn_init_domain(struct domain *d)
     ed->domain = d;
     ed->ops = &evtchn_2l_ops;
     ed->virq_port = virq;
-    evtchn_table_init(&ed->table, ed->ports, capacity, capacity, virq, d->max_vcpus);
+    /* createdomain's max_evtchn_port names the highest usable port. */
+    uint32_t usable = d->max_evtchn_port < capacity ? d->max_evtchn_port + 1 : capacity;
+    evtchn_table_init(&ed->table, ed->ports, capacity, usable, virq, d->max_vcpus);
     flags = spin_lock_irqsave(&evtchn_lock);
     ed->next = all_domains;
     all_domains = ed;

@@ -8,6 +8,7 @@
 #include <lintel/domain.h>
 #include <lintel/errno.h>
 #include <lintel/event.h>
+#include <lintel/grant_table.h>
 #include <lintel/keyhandler.h>
 #include <lintel/lib.h>
 #include <lintel/layout.h>
@@ -90,12 +91,24 @@ static int alloc_shared_info(struct domain *d)
     return 0;
 }
 
+/*
+ * The toolstack maps a guest's shared_info through privcmd; a page still
+ * mapped that way must not become someone else's memory, so it is left out
+ * of the allocator (and said so) rather than freed under the mapping.
+ */
 static void free_shared_info(struct domain *d)
 {
+    struct page_info *pg;
+
     if (!d->shared_info)
         return;
-    mfn_to_page(d->shared_info_mfn)->owner = FRAME_OWNER_XEN;
-    free_xen_pages(d->shared_info, 0);
+    pg = mfn_to_page(d->shared_info_mfn);
+    pg->owner = FRAME_OWNER_XEN;
+    if (pg->refcount)
+        pr_warn("d%u: shared_info frame %#lx still mapped at destruction, kept out of use\n",
+                d->id, (unsigned long)d->shared_info_mfn);
+    else
+        free_xen_pages(d->shared_info, 0);
     d->shared_info = NULL;
 }
 
@@ -109,6 +122,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
     v->domain = d;
     v->online = id == 0;
     v->processor = 0;
+    v->affinity_hard = v->affinity_soft = ~0ULL;
     if (pv_vcpu_init(v)) {
         xfree(v);
         return NULL;
@@ -147,7 +161,8 @@ static bool id_in_use(domid_t id)
     return false;
 }
 
-struct domain *domain_create(domid_t id, bool privileged, unsigned max_vcpus)
+static struct domain *create(domid_t id, bool privileged, unsigned max_vcpus,
+                             uint32_t max_evtchn_port)
 {
     struct domain *d;
 
@@ -169,6 +184,7 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned max_vcpus)
     /* The builder's pause: nothing runs until the domain is complete. */
     d->pause_count = 1;
     d->max_vcpus = max_vcpus;
+    d->max_evtchn_port = max_evtchn_port;
     d->page_list_head = FRAME_LINK_NONE;
     lintel_snprintf(d->name, sizeof(d->name), "d%u", id);
     if (alloc_shared_info(d) || !vcpu_create(d, 0) || evtchn_init_domain(d)) {
@@ -183,6 +199,16 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned max_vcpus)
         the_dom0 = d;
     spin_unlock(&domain_list_lock);
     return d;
+}
+
+struct domain *domain_create(domid_t id, bool privileged, unsigned max_vcpus)
+{
+    return create(id, privileged, max_vcpus, UINT32_MAX);
+}
+
+struct domain *domain_create_guest(domid_t id, unsigned max_vcpus, uint32_t max_evtchn_port)
+{
+    return create(id, false, max_vcpus, max_evtchn_port);
 }
 
 /* Creates vCPUs 1..n-1 (offline until VCPUOP_up), for SMP guests. */
@@ -303,6 +329,13 @@ void domain_destroy(struct domain *d)
         if (d->vcpus[i])
             sched_sleep(d->vcpus[i]);
     evtchn_destroy_domain(d);
+    /*
+     * Grants before memory: the domain's own mappings of others' grants
+     * hold references on their frames and pins in their tables, and its
+     * table must be gone before a new domain can reuse the id and be
+     * mistaken for the grantee of old entries.
+     */
+    grant_table_domain_destroy(d);
     domain_release_memory(d);
 
     spin_lock(&domain_list_lock);

@@ -30,6 +30,9 @@ struct domain_snapshot {
     unsigned nr_online_blocked;
     bool any_running;           /* some vCPU is on a pCPU right now */
     uint64_t cpu_time_ns;       /* running time of all vCPUs */
+    uint8_t handle[16];         /* the toolstack's UUID for it */
+    uint32_t ssidref;
+    bool xs_domain;             /* created with XEN_DOMCTL_CDF_xs_domain */
 };
 
 void domain_info_pack(const struct domain_snapshot *s,

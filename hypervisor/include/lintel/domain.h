@@ -39,6 +39,9 @@ struct vcpu {
     uint64_t runstate_entry_ns; /* accounting, owned by the scheduler */
     uint64_t runstate_time_ns[4];
     int processor;              /* pCPU it last ran on */
+    /* pCPUs it may run on (bit n = pCPU n), as XEN_DOMCTL_setvcpuaffinity
+     * set them; all ones until then. */
+    uint64_t affinity_hard, affinity_soft;
 };
 
 struct domain {
@@ -65,6 +68,13 @@ struct domain {
     void *evtchn;               /* common/event_channel.c */
     void *grant_table;          /* common/grant_table.c */
 
+    /* What the toolstack gave XEN_DOMCTL_createdomain (and friends). */
+    uint8_t handle[16];         /* its UUID for the domain */
+    uint32_t ssidref;           /* security label; 0 without XSM */
+    uint32_t create_flags;      /* XEN_DOMCTL_CDF_* */
+    uint32_t max_evtchn_port;   /* highest port it may bind */
+    int64_t time_offset_seconds;/* XEN_DOMCTL_settimeoffset */
+
     char name[32];              /* for logs and debug keys only */
     struct domain *next_in_list;
 };
@@ -77,6 +87,9 @@ static inline struct domain *current_domain(void)
 }
 
 struct domain *domain_create(domid_t id, bool privileged, unsigned max_vcpus);
+/* A toolstack-built (unprivileged) domain with its event-channel limit;
+ * paused once, like every new domain, until the toolstack unpauses it. */
+struct domain *domain_create_guest(domid_t id, unsigned max_vcpus, uint32_t max_evtchn_port);
 struct domain *domain_lookup(domid_t id);   /* NULL when it does not exist */
 struct domain *dom0(void);
 void domain_pause(struct domain *d);
