@@ -14,6 +14,7 @@
 #include <lintel/lib.h>
 #include <lintel/mm.h>
 #include <lintel/paging.h>
+#include <lintel/physdev.h>
 #include <lintel/power.h>
 #include <lintel/printk.h>
 #include <lintel/pv_exec.h>
@@ -153,6 +154,7 @@ void start_lintel(uint32_t magic, uint32_t info_phys)
     pic_disable();
     time_init();
     apic_init();
+    physdev_init();
     timers_init();
     console_start_input_polling();
     local_irq_enable();

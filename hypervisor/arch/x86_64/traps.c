@@ -4,7 +4,9 @@
  * faults will be routed to their owners by the PV code, before this.)
  */
 #include <lintel/apic.h>
+#include <lintel/ioapic.h>
 #include <lintel/keyhandler.h>
+#include <lintel/physdev.h>
 #include <lintel/power.h>
 #include <lintel/printk.h>
 #include <lintel/softirq.h>
@@ -145,6 +147,9 @@ void do_interrupt(struct cpu_regs *regs)
     } else if (v == VECTOR_APIC_TIMER) {
         apic_eoi();
         timer_interrupt();
+    } else if (v >= VECTOR_GSI_BASE && v <= VECTOR_GSI_LAST) {
+        /* A device line dom0 bound; acknowledged there. */
+        physdev_gsi_interrupt((unsigned)(v - VECTOR_GSI_BASE));
     } else if (v == VECTOR_APIC_SPURIOUS || v == VECTOR_PIC1_SPURIOUS ||
                v == VECTOR_PIC2_SPURIOUS) {
         /* Spurious interrupts must not be acknowledged. */

@@ -20,6 +20,7 @@
 #include <lintel/keyhandler.h>
 #include <lintel/lib.h>
 #include <lintel/mm.h>
+#include <lintel/physdev.h>
 #include <lintel/printk.h>
 #include <lintel/spinlock.h>
 #include <lintel/vcpu_time.h>
@@ -145,6 +146,9 @@ static int close_locked(struct domain *d, uint32_t port, bool notify_peer,
     int rc;
 
     *peer = (struct delivery){ 0 };
+    /* The line is masked again before the port can be reused. */
+    if (p && p->state == EVTCHN_PIRQ)
+        physdev_pirq_unbind(d, p->virq_or_pirq);
     if (p && p->state == EVTCHN_INTERDOMAIN && p->peer_dom != d->id) {
         peer_dom = domain_lookup(p->peer_dom);
         peer_port = p->peer_port;
@@ -249,6 +253,24 @@ void send_guest_global_virq(struct domain *d, unsigned virq)
     send_virq_port(d, virq, 0);
 }
 
+void send_guest_pirq(struct domain *d, uint32_t port, uint32_t pirq)
+{
+    struct evtchn_domain *ed = ed_of(d);
+    struct delivery dl = { 0 };
+    struct evtchn_port *p;
+    unsigned long flags;
+
+    if (!ed)
+        return;
+    flags = spin_lock_irqsave(&evtchn_lock);
+    /* The port may have been closed and reused since the interrupt came. */
+    p = evtchn_port_get(&ed->table, port);
+    if (p && p->state == EVTCHN_PIRQ && p->virq_or_pirq == pirq)
+        raise_locked(d, port, &dl);
+    spin_unlock_irqrestore(&evtchn_lock, flags);
+    deliver(&dl);
+}
+
 /* ---- EVTCHNOP_* ---- */
 
 /* The domain a "dom" field names: ourselves, or anyone for a privileged caller. */
@@ -339,6 +361,24 @@ static long op_bind_ipi(struct evtchn_bind_ipi *b)
     spin_unlock_irqrestore(&evtchn_lock, flags);
     if (port < 0)
         return port;
+    b->port = (uint32_t)port;
+    return 0;
+}
+
+static long op_bind_pirq(struct evtchn_bind_pirq *b)
+{
+    struct domain *d = current_domain();
+    struct evtchn_table *t = &ed_of(d)->table;
+    unsigned long flags = spin_lock_irqsave(&evtchn_lock);
+    int port = evtchn_table_bind_pirq(t, b->pirq);
+    int rc = port < 0 ? port : physdev_pirq_bind(d, b->pirq, (uint32_t)port);
+
+    /* A refused line gives its new port back. */
+    if (port > 0 && rc)
+        evtchn_table_close(t, d->id, (uint32_t)port, NULL, NULL);
+    spin_unlock_irqrestore(&evtchn_lock, flags);
+    if (rc)
+        return rc;
     b->port = (uint32_t)port;
     return 0;
 }
@@ -504,8 +544,7 @@ HYPERCALL_HANDLER(do_event_channel_op)
     case EVTCHNOP_reset:
         WITH_ARG(struct evtchn_reset, op_reset, false);
     case EVTCHNOP_bind_pirq:
-        /* No physical interrupt is routed to guests (no physdev map_pirq yet). */
-        return -EINVAL;
+        WITH_ARG(struct evtchn_bind_pirq, op_bind_pirq, true);
     case EVTCHNOP_init_control:
         WITH_ARG(struct evtchn_init_control, op_init_control, true);
     case EVTCHNOP_expand_array:

@@ -9,9 +9,11 @@ enum { EAX, EBX, ECX, EDX };
  * OSXSAVE, AVX (no XSAVE for guests yet, so nothing that depends on it). */
 #define LEAF1_ECX_HIDDEN (BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | \
                           BIT(15) | BIT(24) | BIT(26) | BIT(27) | BIT(28))
-/* Leaf 1 edx: VME, DE, PSE, MCE, APIC, SEP, MCA, PSE36, DS, ACPI, TM, PBE:
- * ring-3 kernels have no large pages, local APIC or machine-check banks. */
-#define LEAF1_EDX_HIDDEN (BIT(1) | BIT(2) | BIT(3) | BIT(7) | BIT(9) | BIT(11) | \
+/* Leaf 1 edx: VME, DE, PSE, MCE, SEP, MCA, PSE36, DS, ACPI, TM, PBE:
+ * ring-3 kernels have no large pages or machine-check banks. APIC stays
+ * visible, as on Xen: without it Linux ignores the MADT's IO-APICs and dom0
+ * cannot route its interrupts (it never touches the local APIC itself). */
+#define LEAF1_EDX_HIDDEN (BIT(1) | BIT(2) | BIT(3) | BIT(7) | BIT(11) | \
                           BIT(14) | BIT(17) | BIT(21) | BIT(22) | BIT(29) | BIT(31))
 #define LEAF1_EDX_MTRR   BIT(12)
 #define LEAF1_ECX_HYPERVISOR BIT(31)

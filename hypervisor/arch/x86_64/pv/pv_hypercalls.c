@@ -11,6 +11,7 @@
 #include <lintel/hypercall_handlers.h>
 #include <lintel/layout.h>
 #include <lintel/lib.h>
+#include <lintel/physdev.h>
 #include <lintel/pv_exec.h>
 #include <lintel/x86.h>
 #include <public/callback.h>
@@ -313,6 +314,6 @@ HYPERCALL_HANDLER(do_physdev_op)
     case PHYSDEVOP_set_iopl:
         return set_iopl(a2);
     default:
-        return -ENOSYS;
+        return physdev_op((unsigned)a1, a2);
     }
 }
