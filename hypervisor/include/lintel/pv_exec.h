@@ -66,6 +66,12 @@ bool pv_inject_syscall(struct cpu_regs *regs, struct vcpu *v);
  * domain was crashed.
  */
 bool pv_check_return_frame(struct cpu_regs *regs, struct vcpu *v);
+/*
+ * A data selector of v would not load when it was switched in (Xen's
+ * failsafe case): the guest kernel's failsafe callback gets Xen's frame
+ * with the four selectors (ds, es, fs, gs) it had; no callback crashes it.
+ */
+void pv_inject_failsafe(struct cpu_regs *regs, struct vcpu *v, const uint16_t segments[4]);
 /* Bounces to the event callback if an upcall is pending and unmasked. */
 void pv_deliver_event(struct cpu_regs *regs, struct vcpu *v);
 /* set_gdt for any vCPU of the caller: frames become descriptor tables. */
@@ -76,6 +82,36 @@ bool pv_selector_ok(const struct vcpu *v, uint64_t sel, bool code);
 bool pv_data_selector_ok(const struct vcpu *v, uint64_t sel);
 /* Loads v's guest GDT entries and LDT (set_gdt, SET_LDT). */
 void pv_load_descriptor_tables(struct vcpu *v);
+/* A descriptor checked (and fixed up) in *d, or false if a guest may not have it. */
+bool pv_descriptor_fixup(uint64_t *d);
+/* Whether all 512 descriptors of the frame pass pv_descriptor_fixup. */
+bool pv_frame_descriptors_ok(uint64_t mfn);
+/* The GDT this pCPU runs on. */
+uint64_t *pv_live_gdt(void);
+
+/*
+ * Guest LDTs (ldt.c). The LDT descriptor lives in the reserved GDT slot
+ * Xen uses for it, beside the TSS.
+ */
+#define PV_LDT_SELECTOR 0xe050
+/* Follows v's ldt_base/ldt_entries (typing its pages) and loads it if v runs. */
+void pv_ldt_load(struct vcpu *v);
+/* Drops v's GDT frames (vCPU teardown). */
+void pv_gdt_release(struct vcpu *v);
+/* Drops v's LDT pages and shadow (vCPU teardown). */
+void pv_ldt_release(struct vcpu *v);
+/* The checked descriptor at index of v's loaded LDT, or NULL past its end. */
+const uint64_t *pv_ldt_descriptor(const struct vcpu *v, unsigned index);
+/* update_descriptor wrote into frame mfn of d: refresh LDT copies of it. */
+void pv_ldt_frame_changed(struct domain *d, mfn_t mfn);
+/*
+ * A #GP naming an LDT selector whose page could not be typed when the LDT
+ * was set: retries the page, or gives the guest Xen's #PF for it. False
+ * when the fault was not about such a page.
+ */
+bool pv_ldt_fault(struct cpu_regs *regs, uint64_t error_code);
+/* Machine address behind guest va in v's kernel (or current) tables; 0 if unmapped. */
+uint64_t pv_guest_va_to_maddr(struct vcpu *v, uint64_t va, bool kernel_tables);
 
 /* Switches the current vCPU between guest kernel and guest user mode. */
 void pv_toggle_guest_mode(struct vcpu *v);

@@ -11,6 +11,8 @@
 #include <lintel/types.h>
 
 #define PV_GDT_MAX_FRAMES 14        /* guest GDT entries below 0xe000 */
+#define PV_LDT_MAX_ENTRIES 8192     /* MMUEXT_SET_LDT's limit, as Xen's */
+#define PV_LDT_MAX_FRAMES (PV_LDT_MAX_ENTRIES * 8 / 4096)
 
 struct pv_trap_entry {              /* set_trap_table, by vector */
     uint64_t address;
@@ -33,12 +35,26 @@ struct pv_vcpu {
     struct pv_trap_entry traps[256];
     uint64_t event_callback, failsafe_callback, syscall_callback, nmi_callback;
     bool syscall_disables_events;
+    bool failsafe_disables_events;
 
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     uint64_t gdt_frames[PV_GDT_MAX_FRAMES];
     unsigned gdt_entries;
-    uint64_t ldt_base;
+    uint64_t ldt_base;              /* MMUEXT_SET_LDT: what the guest asked */
     unsigned ldt_entries;
+    /*
+     * The LDT the CPU uses: a validated copy of the guest's descriptor
+     * pages (arch/x86_64/pv/ldt.c), taken for ldt_loaded_base/entries.
+     * Guest pages that could not be typed as descriptor pages yet read as
+     * empty entries until a fault on them retries (Xen maps them lazily).
+     */
+    uint64_t *ldt_shadow;
+    uint64_t ldt_loaded_base;
+    unsigned ldt_loaded_entries;
+    uint64_t ldt_frames[PV_LDT_MAX_FRAMES];     /* 0: not typed (yet) */
+
+    /* %ds, %es, %fs, %gs while descheduled (the bases are kept apart). */
+    uint16_t ds, es, fs, gs;
 
     uint64_t debugreg[8];
     uint64_t cr2;                   /* also mirrored in vcpu_info->arch.cr2 */

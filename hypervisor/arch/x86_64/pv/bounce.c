@@ -42,6 +42,7 @@ struct bounce {
     bool has_error;
     uint64_t error_code;
     bool mask_events;
+    const uint16_t *segments;   /* failsafe: ds, es, fs, gs it could not load */
 };
 
 static const char *const vector_names[32] = {
@@ -60,7 +61,7 @@ static bool create_bounce_frame(struct cpu_regs *regs, struct vcpu *v,
 {
     struct vcpu_info *vi = v->pv.vcpu_info;
     uint8_t saved_mask = vi ? vi->evtchn_upcall_mask : 1;
-    uint64_t frame[8], cs = regs->cs, rsp;
+    uint64_t frame[11], cs = regs->cs, rsp;
     unsigned n = 0;
 
     if (!b->handler)
@@ -74,6 +75,8 @@ static bool create_bounce_frame(struct cpu_regs *regs, struct vcpu *v,
     }
     frame[n++] = regs->rcx;
     frame[n++] = regs->r11;
+    for (unsigned i = 0; b->segments && i < 4; i++)
+        frame[n++] = b->segments[i];
     if (b->has_error)
         frame[n++] = b->error_code;
     frame[n++] = regs->rip;
@@ -128,6 +131,20 @@ bool pv_inject_syscall(struct cpu_regs *regs, struct vcpu *v)
     };
 
     return create_bounce_frame(regs, v, &b);
+}
+
+void pv_inject_failsafe(struct cpu_regs *regs, struct vcpu *v, const uint16_t segments[4])
+{
+    struct bounce b = {
+        .what = "failsafe (segment reload)",
+        .handler = v->pv.failsafe_callback,
+        .mask_events = v->pv.failsafe_disables_events,
+        .segments = segments,
+    };
+
+    if (!create_bounce_frame(regs, v, &b))
+        domain_crash(v->domain, "a data segment selector does not load any more and "
+                     "there is no failsafe callback");
 }
 
 void pv_deliver_event(struct cpu_regs *regs, struct vcpu *v)
@@ -217,6 +234,8 @@ static void general_protection(struct cpu_regs *regs)
     local_irq_enable();
     /* Error code (n << 3) | 2: the IDT gate of "int $n" refused ring 3. */
     if ((ec & 3) == 2 && software_interrupt(regs, (unsigned)(ec >> 3) & 0xff, 2))
+        return;
+    if (pv_ldt_fault(regs, ec))
         return;
     if (ec == 0 && pv_emulate_gp(regs))
         return;

@@ -107,6 +107,9 @@ int pv_vcpu_init(struct vcpu *v)
 
 void pv_vcpu_destroy(struct vcpu *v)
 {
+    /* The descriptor-table frames it holds typed go back to the domain. */
+    pv_ldt_release(v);
+    pv_gdt_release(v);
     xfree(v->pv.fpu_area);
     v->pv.fpu_area = NULL;
 }
@@ -180,9 +183,80 @@ void pv_toggle_guest_mode(struct vcpu *v)
     load_guest_cr3(v);
 }
 
+static uint16_t read_selector_ds(void)
+{
+    uint16_t s;
+
+    __asm__ volatile("mov %%ds, %0" : "=r"(s));
+    return s;
+}
+
+static uint16_t read_selector_es(void)
+{
+    uint16_t s;
+
+    __asm__ volatile("mov %%es, %0" : "=r"(s));
+    return s;
+}
+
+static uint16_t read_selector_fs(void)
+{
+    uint16_t s;
+
+    __asm__ volatile("mov %%fs, %0" : "=r"(s));
+    return s;
+}
+
+static uint16_t read_selector_gs(void)
+{
+    uint16_t s;
+
+    __asm__ volatile("mov %%gs, %0" : "=r"(s));
+    return s;
+}
+
+/* The guest's data selectors are still live in ring 0: nothing here loads them. */
+static void save_segments(struct vcpu *v)
+{
+    v->pv.ds = read_selector_ds();
+    v->pv.es = read_selector_es();
+    v->pv.fs = read_selector_fs();
+    v->pv.gs = read_selector_gs();
+}
+
+/*
+ * Loads v's data selectors once its GDT and LDT are in place, each checked
+ * first so none can fault here; one that no longer loads is left null and
+ * reported (false), as Xen reports it with the failsafe callback. The
+ * bases come after: loading %fs and %gs overwrites them.
+ */
+static bool load_segments(struct vcpu *v)
+{
+    uint16_t ds = v->pv.ds, es = v->pv.es, fs = v->pv.fs, gs = v->pv.gs;
+    bool ok = true;
+
+#define LOAD_CHECKED(reg)                                                   \
+    do {                                                                    \
+        if (!pv_data_selector_ok(v, reg)) {                                 \
+            ok = false;                                                     \
+            reg = 0;                                                        \
+        }                                                                   \
+        __asm__ volatile("mov %0, %%" #reg : : "r"((uint32_t)reg));         \
+    } while (0)
+    LOAD_CHECKED(ds);
+    LOAD_CHECKED(es);
+    LOAD_CHECKED(fs);
+    LOAD_CHECKED(gs);
+#undef LOAD_CHECKED
+    wrmsr(MSR_FS_BASE, v->pv.fs_base);
+    wrmsr(MSR_GS_BASE, v->pv.in_kernel ? v->pv.gs_base_kernel : v->pv.gs_base_user);
+    return ok;
+}
+
 static void save_guest_state(struct vcpu *v)
 {
     memcpy(v->pv.saved_regs, pv_frame(), sizeof(struct cpu_regs));
+    save_segments(v);
     v->pv.fs_base = rdmsr(MSR_FS_BASE);
     if (v->pv.in_kernel)
         v->pv.gs_base_kernel = rdmsr(MSR_GS_BASE);
@@ -193,15 +267,17 @@ static void save_guest_state(struct vcpu *v)
 
 static void load_guest_state(struct vcpu *v)
 {
+    const uint16_t segments[4] = { v->pv.ds, v->pv.es, v->pv.fs, v->pv.gs };
+
     memcpy(pv_frame(), v->pv.saved_regs, sizeof(struct cpu_regs));
-    wrmsr(MSR_FS_BASE, v->pv.fs_base);
-    wrmsr(MSR_GS_BASE, v->pv.in_kernel ? v->pv.gs_base_kernel : v->pv.gs_base_user);
     __asm__ volatile("clts; fxrstor64 (%0)" : : "r"(fpu_image(v)) : "memory");
     if (v->pv.fpu_switched_out)
         __asm__ volatile("mov %%cr0, %%rax; or %0, %%rax; mov %%rax, %%cr0"
                          : : "i"(CR0_TS) : "rax", "memory");
     pv_load_descriptor_tables(v);
     load_guest_cr3(v);
+    if (!load_segments(v))
+        pv_inject_failsafe(pv_frame(), v, segments);
 }
 
 /*

@@ -2,7 +2,8 @@
  * Guest descriptor tables: set_gdt and update_descriptor. A PV guest owns
  * GDT entries below 0xe000; their descriptors are checked (no system
  * segments, code and data forced to DPL 3, since the guest kernel runs in
- * ring 3) and copied into the live GDT when the vCPU runs, one pCPU.
+ * ring 3) and copied into the live GDT when the vCPU runs. The LDT gets the
+ * same checks (ldt.c).
  */
 #include <lintel/domain.h>
 #include <lintel/errno.h>
@@ -28,8 +29,7 @@ struct table_ptr {
     uint64_t base;
 } __packed;
 
-/* A checked descriptor in *d, or false if a guest may not have it. */
-static bool descriptor_fixup(uint64_t *d)
+bool pv_descriptor_fixup(uint64_t *d)
 {
     if (*d == 0 || !(*d & DESC_PRESENT))
         return true;
@@ -39,7 +39,7 @@ static bool descriptor_fixup(uint64_t *d)
     return true;
 }
 
-static uint64_t *live_gdt(void)
+uint64_t *pv_live_gdt(void)
 {
     struct table_ptr gdt;
 
@@ -49,36 +49,54 @@ static uint64_t *live_gdt(void)
 
 void pv_load_descriptor_tables(struct vcpu *v)
 {
-    uint64_t *gdt = live_gdt();
+    uint64_t *gdt = pv_live_gdt();
     unsigned n = v->pv.gdt_entries;
 
     for (unsigned i = 0; i < n; i++) {
         const uint64_t *frame = phys_to_virt(v->pv.gdt_frames[i / 512] << PAGE_SHIFT);
         uint64_t d = frame[i % 512];
 
-        gdt[i] = descriptor_fixup(&d) ? d : 0;
+        gdt[i] = pv_descriptor_fixup(&d) ? d : 0;
     }
     memset(gdt + n, 0, (GUEST_GDT_ENTRIES - n) * sizeof(uint64_t));
+    pv_ldt_load(v);
+}
+
+/* The descriptor sel names for v (GDT or LDT), or false if there is none. */
+static bool guest_descriptor(const struct vcpu *v, uint64_t sel, uint64_t *d)
+{
+    unsigned index = (unsigned)(sel >> 3);
+    const uint64_t *ldt;
+
+    if (sel & 4) {
+        ldt = pv_ldt_descriptor(v, index);
+        if (!ldt)
+            return false;
+        *d = *ldt;
+        return true;
+    }
+    if (index >= v->pv.gdt_entries)
+        return false;
+    *d = pv_live_gdt()[index];
+    return true;
 }
 
 /*
  * Whether iretq may load sel as the guest's CS (code) or SS (data): the
  * flat selectors, or a present DPL-3 descriptor of the right kind in the
- * guest's GDT. Checked before every return so a bad one can never fault
- * in ring 0. LDT selectors are refused: guest LDTs are not loaded.
+ * guest's GDT or LDT. Checked before every return so a bad one can never
+ * fault in ring 0.
  */
 bool pv_selector_ok(const struct vcpu *v, uint64_t sel, bool code)
 {
     uint64_t d;
-    unsigned index = (unsigned)(sel >> 3);
 
-    if (sel > 0xffff || (sel & 3) != 3 || (sel & 4))
+    if (sel > 0xffff || (sel & 3) != 3)
         return false;
     if (code ? (sel == 0xe033 || sel == 0xe023) : sel == 0xe02b)
         return true;
-    if (index >= v->pv.gdt_entries)
+    if (!guest_descriptor(v, sel, &d))
         return false;
-    d = live_gdt()[index];
     if (!(d & DESC_PRESENT) || !(d & DESC_S) || ((d & DESC_DPL_MASK) >> DESC_DPL_SHIFT) != 3)
         return false;
     if (code)
@@ -90,17 +108,15 @@ bool pv_selector_ok(const struct vcpu *v, uint64_t sel, bool code)
 bool pv_data_selector_ok(const struct vcpu *v, uint64_t sel)
 {
     uint64_t d;
-    unsigned index = (unsigned)(sel >> 3);
 
     if (sel == 0)
         return true;
-    if (sel > 0xffff || (sel & 3) != 3 || (sel & 4))
+    if (sel > 0xffff || (sel & 3) != 3)
         return false;
     if (sel == 0xe02b || sel == 0xe033 || sel == 0xe023)
         return true;
-    if (index >= v->pv.gdt_entries)
+    if (!guest_descriptor(v, sel, &d))
         return false;
-    d = live_gdt()[index];
     if (!(d & DESC_PRESENT) || !(d & DESC_S) || ((d & DESC_DPL_MASK) >> DESC_DPL_SHIFT) != 3)
         return false;
     /* Data is always readable; code only with its readable bit (same bit 41). */
@@ -114,13 +130,13 @@ static bool frame_is_ours(struct domain *d, uint64_t mfn)
     return pg && pg->state == FRAME_IN_USE && pg->owner == d->id;
 }
 
-static bool frame_descriptors_ok(uint64_t mfn)
+bool pv_frame_descriptors_ok(uint64_t mfn)
 {
     const uint64_t *page = phys_to_virt(mfn << PAGE_SHIFT);
 
     for (unsigned j = 0; j < 512; j++) {
         uint64_t d = page[j];
-        if (!descriptor_fixup(&d))
+        if (!pv_descriptor_fixup(&d))
             return false;
     }
     return true;
@@ -138,7 +154,7 @@ static void release_frames(const uint64_t *frames, unsigned nr)
 static int take_frames(struct domain *d, const uint64_t *frames, unsigned nr)
 {
     for (unsigned i = 0; i < nr; i++) {
-        if (!frame_is_ours(d, frames[i]) || !frame_descriptors_ok(frames[i]) ||
+        if (!frame_is_ours(d, frames[i]) || !pv_frame_descriptors_ok(frames[i]) ||
             !get_page(frames[i], d)) {
             release_frames(frames, i);
             return -EINVAL;
@@ -150,6 +166,12 @@ static int take_frames(struct domain *d, const uint64_t *frames, unsigned nr)
         }
     }
     return 0;
+}
+
+void pv_gdt_release(struct vcpu *v)
+{
+    release_frames(v->pv.gdt_frames, (v->pv.gdt_entries + 511) / 512);
+    v->pv.gdt_entries = 0;
 }
 
 int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, unsigned entries)
@@ -192,7 +214,7 @@ HYPERCALL_HANDLER(do_update_descriptor)
     unsigned type;
 
     (void)a3, (void)a4, (void)a5;
-    if (maddr & 7 || !frame_is_ours(d, mfn) || !descriptor_fixup(&desc))
+    if (maddr & 7 || !frame_is_ours(d, mfn) || !pv_descriptor_fixup(&desc))
         return -EINVAL;
     /* A live descriptor page stays one; any other page must not be a table. */
     pg = mfn_to_page(mfn);
@@ -207,7 +229,8 @@ HYPERCALL_HANDLER(do_update_descriptor)
     *(uint64_t *)phys_to_virt(maddr) = desc;
     put_page_type(mfn);
     put_page(mfn);
-    /* If that frame is part of the running GDT, the CPU must see it now. */
+    /* If that frame is part of a GDT or LDT, the CPU must see it now. */
+    pv_ldt_frame_changed(d, mfn);
     pv_load_descriptor_tables(current_vcpu());
     return 0;
 }

@@ -31,10 +31,13 @@ static uint64_t *gpr(struct cpu_regs *r, unsigned idx)
     return map[idx & 15];
 }
 
-/* Machine address of the byte at va in the current guest tables; 0 if unmapped. */
-static uint64_t guest_va_to_maddr(struct vcpu *v, uint64_t va)
+uint64_t pv_guest_va_to_maddr(struct vcpu *v, uint64_t va, bool kernel_tables)
 {
-    uint64_t table = (v->pv.in_kernel ? v->pv.kernel_root : v->pv.user_root) << PAGE_SHIFT;
+    bool kernel = kernel_tables || v->pv.in_kernel;
+    uint64_t table = (kernel ? v->pv.kernel_root : v->pv.user_root) << PAGE_SHIFT;
+
+    if (!table)
+        return 0;
 
     for (int level = 3; level >= 0; level--) {
         uint64_t e = ((const uint64_t *)phys_to_virt(table))[(va >> (12 + 9 * level)) & 511];
@@ -108,7 +111,7 @@ bool pv_emulate_pt_write(struct cpu_regs *regs, uint64_t cr2)
         got++;
     if (!pte_store_decode(insn, got, &s) || (cr2 & 7) + s.size > 8 || (cr2 & (s.size - 1)))
         return false;
-    maddr = guest_va_to_maddr(v, cr2 & ~7ULL);
+    maddr = pv_guest_va_to_maddr(v, cr2 & ~7ULL, false);
     if (!maddr)
         return false;
     /* The whole 8-byte entry goes to the memory manager, changed in place. */

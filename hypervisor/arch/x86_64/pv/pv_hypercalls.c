@@ -83,6 +83,7 @@ static int set_callback(struct vcpu *v, unsigned type, uint64_t address, unsigne
         return 0;
     case CALLBACKTYPE_failsafe:
         v->pv.failsafe_callback = address;
+        v->pv.failsafe_disables_events = flags & CALLBACKF_mask_events;
         return 0;
     case CALLBACKTYPE_syscall:
         v->pv.syscall_callback = address;
@@ -109,6 +110,7 @@ HYPERCALL_HANDLER(do_set_callbacks)
     v->pv.failsafe_callback = a2;
     v->pv.syscall_callback = a3;
     v->pv.syscall_disables_events = false;
+    v->pv.failsafe_disables_events = false;
     return 0;
 }
 

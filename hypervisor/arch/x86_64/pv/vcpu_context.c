@@ -38,6 +38,9 @@ static int check_context(const struct vcpu_guest_context *c)
     for (unsigned i = 0; i < 256; i++)
         if (!code_address_ok(c->trap_ctxt[i].address))
             return -EINVAL;
+    if (c->ldt_ents > PV_LDT_MAX_ENTRIES || (c->ldt_base & (PAGE_SIZE - 1)) ||
+        (c->ldt_ents && !guest_range_ok(c->ldt_base, c->ldt_ents * 8)))
+        return -EINVAL;
     if (c->gdt_ents > GUEST_GDT_ENTRIES || !canonical(c->fs_base) ||
         !canonical(c->gs_base_kernel) || !canonical(c->gs_base_user))
         return -EINVAL;
@@ -58,6 +61,11 @@ static void load_registers(struct vcpu *v, const struct cpu_user_regs *u)
     r->rflags = (u->rflags & ~(RFLAGS_IOPL | RFLAGS_VM)) | RFLAGS_IF | 2;
     r->rsp = u->rsp;
     r->ss = (uint16_t)(u->ss | 3);
+    /* Checked when the vCPU is switched in (a bad one meets the failsafe callback). */
+    v->pv.ds = u->ds;
+    v->pv.es = u->es;
+    v->pv.fs = u->fs;
+    v->pv.gs = u->gs;
 }
 
 int pv_vcpu_load_context(struct vcpu *v, const struct vcpu_guest_context *c)
@@ -92,6 +100,8 @@ int pv_vcpu_load_context(struct vcpu *v, const struct vcpu_guest_context *c)
     pv->failsafe_callback = c->failsafe_callback_eip;
     pv->syscall_callback = c->syscall_callback_eip;
     pv->syscall_disables_events = !!(c->flags & VGCF_syscall_disables_events);
+    pv->ldt_base = c->ldt_base;
+    pv->ldt_entries = (unsigned)c->ldt_ents;
     pv->fs_base = c->fs_base;
     pv->gs_base_kernel = c->gs_base_kernel;
     pv->gs_base_user = c->gs_base_user;
