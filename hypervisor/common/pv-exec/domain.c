@@ -192,6 +192,13 @@ static struct domain *create(domid_t id, bool privileged, unsigned max_vcpus,
         return NULL;
     }
 
+    /*
+     * A toolstack's domain has no registers until setvcpucontext: its
+     * vCPU 0 stays down until then, whatever unpauses the domain.
+     */
+    if (!privileged)
+        d->vcpus[0]->online = false;
+
     spin_lock(&domain_list_lock);
     d->next_in_list = domain_list;
     domain_list = d;

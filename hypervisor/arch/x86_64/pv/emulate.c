@@ -133,13 +133,12 @@ static bool iopl_allows(const struct vcpu *v)
     return v->pv.iopl >= (v->pv.in_kernel ? 1u : 3u);
 }
 
-/* Port I/O in ring 0 on the guest's behalf, when its virtual IOPL allows. */
-static bool io_allowed(const struct vcpu *v)
-{
-    return v->domain->is_privileged && iopl_allows(v);
-}
-
-static bool emulate_io(struct cpu_regs *regs, const uint8_t *p, unsigned *len)
+/*
+ * Port I/O within the guest's virtual IOPL: real for dom0; for any other
+ * domain, as on Xen, reads see all ones and writes go nowhere (a domU's
+ * Linux probes PCI config space early and must find nothing there).
+ */
+static bool emulate_io(struct cpu_regs *regs, const uint8_t *p, unsigned *len, bool real)
 {
     bool opsize16 = p[0] == 0x66;
     const uint8_t *op = p + opsize16;
@@ -159,6 +158,13 @@ static bool emulate_io(struct cpu_regs *regs, const uint8_t *p, unsigned *len)
         return false;
     }
     size = (op[0] & 1) ? (opsize16 ? 2 : 4) : 1;
+    if (!real) {
+        uint64_t ones = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+
+        if (!(op[0] & 2))
+            regs->rax = size == 4 ? ones : (regs->rax & ~ones) | ones;
+        return true;
+    }
     if (op[0] & 2) {
         if (size == 1)
             outb(port, (uint8_t)regs->rax);
@@ -307,7 +313,7 @@ bool pv_emulate_gp(struct cpu_regs *regs)
         regs->rip += 1;
         return true;
     }
-    if (io_allowed(v) && emulate_io(regs, insn, &len)) {
+    if (iopl_allows(v) && emulate_io(regs, insn, &len, v->domain->is_privileged)) {
         regs->rip += len;
         return true;
     }
