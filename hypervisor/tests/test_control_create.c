@@ -73,7 +73,7 @@ static void vcpu_counts_pools_emulation_and_grant_versions(void **state)
     assert_int_equal(createdomain_check(&c, 128), 0);
     c = pv_request();
     c.cpupool_id = 1;
-    assert_int_equal(createdomain_check(&c, 128), -XEN_ENOENT);
+    assert_int_equal(createdomain_check(&c, 128), -XEN_ESRCH);
     c = pv_request();
     c.arch.emulation_flags = XEN_X86_EMU_LAPIC;
     assert_int_equal(createdomain_check(&c, 128), -XEN_EOPNOTSUPP);

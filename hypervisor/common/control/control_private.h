@@ -21,4 +21,11 @@ long domctl_setdomainhandle(struct domain *d, const struct xen_domctl_setdomainh
 long domctl_setvcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *va,
                             unsigned nr_cpus);
 
+/* Host topology (sysctl_host.c). */
+#include <public/sysctl.h>
+long sysctl_cpupool_op(struct xen_sysctl_cpupool_op *op, unsigned nr_cpus);
+long sysctl_getcpuinfo(struct xen_sysctl_getcpuinfo *op, unsigned nr_cpus);
+long sysctl_cputopoinfo(struct xen_sysctl_cputopoinfo *op, unsigned nr_cpus);
+long sysctl_numainfo(struct xen_sysctl_numainfo *op);
+
 #endif

@@ -48,8 +48,9 @@ int createdomain_check(const struct xen_domctl_createdomain *c, unsigned max_vcp
         return -XEN_EINVAL;
     if (c->arch.misc_flags & ~XEN_X86_MSR_RELAXED)
         return -XEN_EINVAL;
+    /* Xen 4.17 answers a pool that does not exist with -ESRCH. */
     if (c->cpupool_id != 0)
-        return -XEN_ENOENT;
+        return -XEN_ESRCH;
     if (c->arch.emulation_flags & ~XEN_X86_EMU_ALL)
         return -XEN_EINVAL;
     /* A PV guest emulates nothing; Xen still tolerates a PIT request. */

@@ -1,6 +1,7 @@
 /*
  * do_sysctl: host-wide queries for the toolstack (Xen 4.17's interface):
- * physinfo, sched_id, getdomaininfolist and readconsole.
+ * physinfo, sched_id, getdomaininfolist and readconsole here; cpupools,
+ * per-pCPU idle time and topology in sysctl_host.c.
  */
 #include "control_private.h"
 
@@ -100,6 +101,14 @@ static long sysctl_dispatch(struct xen_sysctl *op)
         return sysctl_getdomaininfolist(&op->u.getdomaininfolist);
     case XEN_SYSCTL_readconsole:
         return sysctl_readconsole(&op->u.readconsole);
+    case XEN_SYSCTL_cpupool_op:
+        return sysctl_cpupool_op(&op->u.cpupool_op, HOST_NR_CPUS);
+    case XEN_SYSCTL_getcpuinfo:
+        return sysctl_getcpuinfo(&op->u.getcpuinfo, HOST_NR_CPUS);
+    case XEN_SYSCTL_cputopoinfo:
+        return sysctl_cputopoinfo(&op->u.cputopoinfo, HOST_NR_CPUS);
+    case XEN_SYSCTL_numainfo:
+        return sysctl_numainfo(&op->u.numainfo);
     default:
         return -XEN_ENOSYS;
     }

@@ -18,7 +18,7 @@
  * 0, or the negative Xen errno Xen 4.17 gives for the request: unknown
  * flags or options, HVM/HAP/IOMMU/vPMU/nested/s3/vmtrace on a host that
  * has none, no vCPUs or more than max_vcpus_limit, a cpupool other than 0
- * (-ENOENT), emulation other than none or the PIT (-EOPNOTSUPP), grant
+ * (-ESRCH), emulation other than none or the PIT (-EOPNOTSUPP), grant
  * version 0 or above DOMCTL_MAX_GRANT_VERSION.
  */
 int createdomain_check(const struct xen_domctl_createdomain *c, unsigned max_vcpus_limit);
