@@ -56,6 +56,11 @@ struct domain *pv_mm_target_domain(uint16_t domid, int *err);
 /* An emulated guest store of the 8-byte entry at maddr (ptwr): validated
  * like mmu_update, for L1 tables only; -EINVAL for anything else. */
 int pv_mm_pt_write(struct domain *d, uint64_t maddr, uint64_t val);
+/* Whether maddr lies in one of d's validated L1 tables: only those are
+ * emulated, every other read-only page keeps its #PF, even for a store
+ * that would leave memory unchanged (Linux's p2m code relies on that fault
+ * to learn that a shared p2m page must be replaced). */
+bool pv_mm_is_guest_l1(struct domain *d, uint64_t maddr);
 
 /* Writes the hypervisor's reserved L4 slots into a guest L4 (at validation). */
 void pv_install_hv_slots(uint64_t *l4);

@@ -15,6 +15,7 @@
 #include <lintel/paging.h>
 #include <lintel/pte_store.h>
 #include <lintel/pv_exec.h>
+#include <lintel/pv_mm.h>
 #include <lintel/traps.h>
 #include <lintel/x86.h>
 
@@ -113,6 +114,10 @@ bool pv_emulate_pt_write(struct cpu_regs *regs, uint64_t cr2)
         return false;
     maddr = pv_guest_va_to_maddr(v, cr2 & ~7ULL, false);
     if (!maddr)
+        return false;
+    /* As on Xen, only the guest's L1 tables are emulated (see
+     * pv_mm_is_guest_l1); any other read-only page keeps its fault. */
+    if (!pv_mm_is_guest_l1(v->domain, maddr))
         return false;
     /* The whole 8-byte entry goes to the memory manager, changed in place. */
     word = *(const volatile uint64_t *)phys_to_virt(maddr);

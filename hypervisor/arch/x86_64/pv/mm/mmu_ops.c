@@ -16,6 +16,7 @@
 #include <lintel/lib.h>
 #include <lintel/mm.h>
 #include <lintel/pv_exec.h>
+#include <lintel/printk.h>
 #include <lintel/pv_mm.h>
 #include <public/errno.h>
 #include <public/xen.h>
@@ -152,6 +153,34 @@ int pv_mm_pt_write(struct domain *d, uint64_t maddr, uint64_t val)
     return rc;
 }
 
+/* Refusals are the guest's business, but the first few say why in the
+ * hypervisor's log, as Xen's guest-level warnings do (a debugging aid:
+ * a kernel's WARN names only the multicall). */
+#define REFUSALS_LOGGED 32
+
+static void log_refusal(const char *what, uint64_t a, uint64_t b, int rc)
+{
+    static unsigned logged;
+
+    if (logged >= REFUSALS_LOGGED)
+        return;
+    logged++;
+    pr_debug("pv-mm: d%u %s %#lx %#lx refused: %d\n", current_domain()->id, what,
+             (unsigned long)a, (unsigned long)b, rc);
+}
+
+bool pv_mm_is_guest_l1(struct domain *d, uint64_t maddr)
+{
+    const struct page_info *pg = mfn_to_page(maddr >> PAGE_SHIFT);
+    bool l1;
+
+    spin_lock(&pv_mm_lock);
+    l1 = pg && pg->state == FRAME_IN_USE && pg->owner == d->id &&
+         pg->type == FRAME_TYPE_L1 && pg->type_count;
+    spin_unlock(&pv_mm_lock);
+    return l1;
+}
+
 static int one_mmu_update(const struct mmu_owners *ow, const struct mmu_update *req)
 {
     switch (req->ptr & MMU_CMD_MASK) {
@@ -190,8 +219,10 @@ HYPERCALL_HANDLER(do_mmu_update)
             break;
         }
         rc = one_mmu_update(&ow, &req);
-        if (rc)
+        if (rc) {
+            log_refusal("mmu_update", req.ptr, req.val, rc);
             break;
+        }
         done++;
     }
     write_done(pdone, done);
@@ -252,8 +283,10 @@ static long update_va_mapping(uint64_t va, uint64_t val, uint64_t flags,
     if (rc == 0)
         rc = pt_update_entry(pv_mm_env(), &t, &p, l1, index, val);
     spin_unlock(&pv_mm_lock);
-    if (rc)
+    if (rc) {
+        log_refusal("update_va_mapping", va, val, rc);
         return rc;
+    }
     return flush_after_update(va, flags);
 }
 
@@ -397,8 +430,10 @@ HYPERCALL_HANDLER(do_mmuext_op)
             break;
         }
         rc = one_mmuext_op(&ow, &op);
-        if (rc)
+        if (rc) {
+            log_refusal("mmuext_op", op.cmd, op.arg1.mfn, rc);
             break;
+        }
         done++;
     }
     write_done(pdone, done);
