@@ -9,6 +9,7 @@
 #   MODULEs replace the default list; their dependencies are added.
 #   The kernel's module tree is found under $BUILD/cache/kernel (BUILD defaults
 #   to the repository's build/); without it the initrd has no modules.
+#   EXTRA_ROOTFS=DIR adds DIR's files on top (benchmarks add their tools).
 set -euo pipefail
 out=$(realpath -m "${1:?usage: build-domu-initrd.sh OUTPUT.cpio.gz [MODULE...]}")
 shift
@@ -21,6 +22,7 @@ trap 'rm -rf "$stage"' EXIT
 
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,run,tmp,root,newroot,etc/lintel}
 cp -a "$here/rootfs/." "$stage/"
+[ -z "${EXTRA_ROOTFS:-}" ] || cp -a "$EXTRA_ROOTFS/." "$stage/"
 cp /bin/busybox "$stage/bin/busybox"
 for applet in $("$stage/bin/busybox" --list-full); do
     [ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
