@@ -5,20 +5,66 @@ checked against what dom0 can see for itself (its online CPUs, its own
 shell running) or against a value set a moment before, so a hypervisor that
 answered with constants would fail. Xen 4.17 is booted with sched=credit
 (its default is credit2), the scheduler Lintel implements.
+
+tests/domctl/domctl_probe.c asks domctl directly what `lintel` never asks
+(refused createdomain requests, a domain created and destroyed without
+being built); it is appended to dom0's initramfs, and its answers are held
+against Xen 4.17's, which are the expected values below.
 """
+import gzip
 import json
+import os
+import shutil
+import subprocess
 
 import pytest
 
+from harness import paths
 from harness.marks import hypervisors
 from harness.qemu import Machine
+
+PROBE_SOURCE = os.path.join(paths.ROOT, "tests", "domctl", "domctl_probe.c")
+PROBE_OUT = os.path.join(paths.BUILD, "domctl")
+PROBE = "/usr/bin/domctl-probe"
+
+
+def newc_entry(name, mode, data=b""):
+    """One cpio 'newc' record (the initramfs format), padded to 4 bytes."""
+    fields = [0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name) + 1, 0]
+    header = b"070701" + b"".join(b"%08X" % f for f in fields)
+    record = header + name.encode() + b"\0"
+    record += b"\0" * (-len(record) % 4)
+    record += data + b"\0" * (-len(data) % 4)
+    return record
+
+
+def image_with_probe():
+    """dom0's image with the probe appended (Linux unpacks every archive of
+    a concatenated initramfs in order)."""
+    if not os.path.exists(paths.DOM0_IMAGE):
+        pytest.fail(f"{paths.DOM0_IMAGE} is missing: run make")
+    os.makedirs(PROBE_OUT, exist_ok=True)
+    binary = os.path.join(PROBE_OUT, "domctl-probe")
+    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
+                    "-I", os.path.join(paths.ROOT, "include"), "-o", binary, PROBE_SOURCE],
+                   check=True)
+    archive = newc_entry("usr", 0o40755) + newc_entry("usr/bin", 0o40755)
+    with open(binary, "rb") as f:
+        archive += newc_entry(PROBE.lstrip("/"), 0o100755, f.read())
+    archive += newc_entry("TRAILER!!!", 0)
+    image = os.path.join(PROBE_OUT, "dom0-domctl.cpio.gz")
+    with open(image, "wb") as out:
+        with open(paths.DOM0_IMAGE, "rb") as base:
+            shutil.copyfileobj(base, out)
+        out.write(gzip.compress(archive))
+    return image
 
 
 @pytest.fixture(scope="module", params=hypervisors())
 def dom0(request):
     args = Machine(hv=request.param).default_hv_args(1024) + " sched=credit"
     with Machine(hv=request.param, name=f"test_domctl_dom0-{request.param}",
-                 hv_args=args) as machine:
+                 hv_args=args, dom0_image=image_with_probe()) as machine:
         machine.start()
         machine.wait_shell()
         yield machine
@@ -86,3 +132,100 @@ def test_max_mem_reads_back_and_unknown_domains_are_named(dom0):
     assert dom0_record(dom0)["max_memory_kib"] == start // 1024 * 1024
     out, status = dom0.run("lintel unpause 31000")
     assert status == 1 and "no domain with id 31000" in out
+
+
+@pytest.fixture(scope="module")
+def probe(dom0):
+    out = dom0.check(PROBE, timeout=120)
+    assert "DOMCTL-PROBE: DONE" in out, out
+    answers = {}
+    for line in out.splitlines():
+        name, _, value = line.partition(" ")
+        answers[name] = value.strip()
+    return answers
+
+
+EINVAL, ENOENT, EEXIST, EACCES, ESRCH, EOPNOTSUPP = -22, -2, -17, -13, -3, -95
+
+
+@pytest.mark.parametrize("question,answer", [
+    ("create_old_version", EACCES),
+    ("create_hvm", EINVAL),           # neither host offers HVM under TCG
+    ("create_hap_without_hvm", EINVAL),
+    ("create_unknown_flag", EINVAL),
+    ("create_no_vcpus", EINVAL),
+    ("create_emulated_lapic", EOPNOTSUPP),
+    ("create_missing_cpupool", ESRCH),
+    ("create_grant_version_0", EINVAL),
+    ("create_grant_version_3", EINVAL),
+    ("create_grant_frames_0", EINVAL),
+    ("create_vmtrace", EINVAL),
+])
+def test_createdomain_refuses_what_xen_refuses(probe, question, answer):
+    assert int(probe[question]) == answer
+
+
+def test_createdomain_makes_a_paused_domain_with_the_handle_given(probe):
+    assert int(probe["create"]) == 0
+    assert probe["create_domid_nonzero"] == "1"
+    assert probe["create_flags_oos_off"] == "1"
+    assert int(probe["info"]) == 0
+    assert probe["info_domain_matches"] == "1"
+    assert probe["info_handle_matches"] == "1"
+    assert probe["info_paused"] == "1"
+    # The vCPUs exist once max_vcpus has run; before it, Xen reports none.
+    assert int(probe["create_taken_domid"]) == EEXIST
+
+
+def test_max_vcpus_must_match_createdomain(probe):
+    assert int(probe["max_vcpus_other_count"]) == EINVAL
+    assert int(probe["max_vcpus_same_count"]) == 0
+
+
+def test_hard_affinity_needs_an_existing_cpu_and_reads_back(probe):
+    assert int(probe["affinity_no_cpu"]) == EINVAL
+    assert int(probe["affinity_cpu0"]) == 0
+    assert int(probe["affinity_cpu0_back"], 16) & 1
+    assert int(probe["affinity_get"]) == 0
+    assert int(probe["affinity_get_map"], 16) & 1
+    assert int(probe["affinity_vcpu_out_of_range"]) == EINVAL
+
+
+def test_build_steps_check_their_arguments(probe):
+    assert int(probe["settimeoffset"]) == 0
+    assert int(probe["setvcpucontext_vcpu_out_of_range"]) == EINVAL
+    assert int(probe["hypercall_init_foreign_frame"]) == EINVAL
+
+
+def test_destroy_frees_the_domain_and_its_memory(probe):
+    # The builder's pause is the only one: unpausing it succeeds once.
+    assert int(probe["unpause_paused"]) == 0
+    assert int(probe["pause"]) == 0
+    assert int(probe["destroy"]) == 0
+    assert probe["gone"] == "1"
+    assert int(probe["destroy_again"]) == ESRCH
+    # A new domain does not get the id just freed.
+    assert int(probe["create_next"]) == 0
+    assert probe["create_next_new_domid"] == "1"
+    # Everything two created-and-destroyed domains took is back (1 MiB slack).
+    assert abs(int(probe["free_pages_lost"])) <= 256
+
+
+def test_one_cpupool_holds_every_cpu_and_domain(probe, dom0):
+    # Booted with sched=credit on Xen: pool 0 runs credit on both.
+    assert int(probe["cpupool0"]) == 0
+    assert int(probe["cpupool0_sched"]) == 5      # XEN_SCHEDULER_CREDIT
+    assert int(probe["cpupool0_n_dom"]) >= 1
+    cpus = int(probe["cpupool0_cpumap"], 16)
+    assert cpus & 1 and bin(cpus).count("1") == int(probe["getcpuinfo_nr_cpus"])
+    assert int(probe["cpupool1"]) == ENOENT
+
+
+def test_host_cpu_and_node_counts(probe):
+    assert int(probe["getcpuinfo"]) == 0
+    assert int(probe["getcpuinfo_nr_cpus"]) >= 1
+    assert probe["getcpuinfo_idle0_positive"] == "1"
+    assert int(probe["cputopoinfo_count"]) == 0
+    assert int(probe["cputopoinfo_num_cpus"]) == int(probe["getcpuinfo_nr_cpus"])
+    assert int(probe["numainfo_count"]) == 0
+    assert int(probe["numainfo_num_nodes"]) == 1

@@ -1,0 +1,331 @@
+/*
+ * Drives domctl and sysctl directly from dom0 (privcmd) and prints one
+ * "name value..." line per question, so tests/integration/test_domctl_domu.py
+ * can hold Lintel's answers against Xen 4.17's. Built statically against
+ * the project's public headers (their layouts are Xen 4.17's, checked by
+ * tests/abi). Exits 0 once every question was asked; the verdicts are the
+ * test's.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "public/domctl.h"
+#include "public/sysctl.h"
+
+#define PAGE 4096
+
+/* Linux's privcmd interface (include/uapi/xen/privcmd.h): a fact of the ABI. */
+struct privcmd_hypercall {
+    uint64_t op;
+    uint64_t arg[5];
+};
+#define IOCTL_PRIVCMD_HYPERCALL _IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+
+static int privcmd = -1;
+static void *buf;       /* one locked page for every structure passed */
+
+static void *locked_page(void)
+{
+    int fd = open("/dev/xen/hypercall", O_RDWR | O_CLOEXEC);
+    void *p;
+
+    /* Linux's hypercall buffers cannot move; a locked page is the fallback. */
+    if (fd >= 0) {
+        p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (p != MAP_FAILED)
+            return p;
+    }
+    p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED,
+             -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static long hypercall(unsigned op, uint64_t a0, uint64_t a1)
+{
+    struct privcmd_hypercall call = { .op = op, .arg = { a0, a1, 0, 0, 0 } };
+    long rc = ioctl(privcmd, IOCTL_PRIVCMD_HYPERCALL, &call);
+
+    return rc < 0 ? -errno : rc;
+}
+
+static long domctl(struct xen_domctl *op)
+{
+    long rc;
+
+    if (!op->interface_version)
+        op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    memcpy(buf, op, sizeof(*op));
+    rc = hypercall(__HYPERVISOR_domctl, (uintptr_t)buf, 0);
+    memcpy(op, buf, sizeof(*op));
+    return rc;
+}
+
+static long sysctl(struct xen_sysctl *op)
+{
+    long rc;
+
+    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    memcpy(buf, op, sizeof(*op));
+    rc = hypercall(__HYPERVISOR_sysctl, (uintptr_t)buf, 0);
+    memcpy(op, buf, sizeof(*op));
+    return rc;
+}
+
+static uint64_t free_pages(void)
+{
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_physinfo };
+
+    return sysctl(&op) ? 0 : op.u.physinfo.free_pages;
+}
+
+static const uint8_t handle[16] = { 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+
+static struct xen_domctl create_request(void)
+{
+    struct xen_domctl op;
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_createdomain;
+    memcpy(op.u.createdomain.handle, handle, sizeof(handle));
+    op.u.createdomain.max_vcpus = 2;
+    op.u.createdomain.max_evtchn_port = 1023;
+    op.u.createdomain.max_grant_frames = -1;
+    op.u.createdomain.max_maptrack_frames = -1;
+    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    return op;
+}
+
+/* A request that should fail; a domain made by mistake is not left behind. */
+static void refused(const char *name, struct xen_domctl op)
+{
+    long rc = domctl(&op);
+
+    printf("%s %ld\n", name, rc);
+    if (rc == 0) {
+        struct xen_domctl d = { .cmd = XEN_DOMCTL_destroydomain, .domain = op.domain };
+
+        domctl(&d);
+    }
+}
+
+static void refused_requests(void)
+{
+    struct xen_domctl op;
+
+    op = create_request();
+    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION - 1;
+    refused("create_old_version", op);
+    op = create_request();
+    op.u.createdomain.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+    refused("create_hvm", op);
+    op = create_request();
+    op.u.createdomain.flags = XEN_DOMCTL_CDF_hap;
+    refused("create_hap_without_hvm", op);
+    op = create_request();
+    op.u.createdomain.flags = 1u << 20;
+    refused("create_unknown_flag", op);
+    op = create_request();
+    op.u.createdomain.max_vcpus = 0;
+    refused("create_no_vcpus", op);
+    op = create_request();
+    op.u.createdomain.arch.emulation_flags = XEN_X86_EMU_LAPIC;
+    refused("create_emulated_lapic", op);
+    op = create_request();
+    op.u.createdomain.cpupool_id = 7;
+    refused("create_missing_cpupool", op);
+    op = create_request();
+    op.u.createdomain.grant_opts = 0;
+    refused("create_grant_version_0", op);
+    op = create_request();
+    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(3);
+    refused("create_grant_version_3", op);
+    op = create_request();
+    op.u.createdomain.max_grant_frames = 0;
+    refused("create_grant_frames_0", op);
+    op = create_request();
+    op.u.createdomain.vmtrace_size = PAGE;
+    refused("create_vmtrace", op);
+}
+
+static long simple(uint32_t cmd, uint16_t domid)
+{
+    struct xen_domctl op;
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = cmd;
+    op.domain = domid;
+    return domctl(&op);
+}
+
+static long affinity(uint32_t cmd, uint16_t domid, uint32_t vcpu, uint8_t *map)
+{
+    struct xen_domctl op;
+    uint8_t *bits = (uint8_t *)buf + PAGE;
+    long rc;
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = cmd;
+    op.domain = domid;
+    op.u.vcpuaffinity.vcpu = vcpu;
+    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+    op.u.vcpuaffinity.cpumap_hard.bitmap.p = bits;
+    op.u.vcpuaffinity.cpumap_hard.nr_bits = 8;
+    bits[0] = *map;
+    rc = domctl(&op);
+    *map = bits[0];
+    return rc;
+}
+
+static void one_domain(uint16_t domid)
+{
+    struct xen_domctl op;
+    uint8_t map;
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_getdomaininfo;
+    op.domain = domid;
+    printf("info %ld\n", domctl(&op));
+    printf("info_domain_matches %d\n", op.u.getdomaininfo.domain == domid);
+    printf("info_handle_matches %d\n", !memcmp(op.u.getdomaininfo.handle, handle, 16));
+    printf("info_paused %d\n", !!(op.u.getdomaininfo.flags & XEN_DOMINF_paused));
+    printf("info_max_vcpu_id %u\n", op.u.getdomaininfo.max_vcpu_id);
+
+    op = create_request();
+    op.domain = domid;
+    refused("create_taken_domid", op);
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_max_vcpus;
+    op.domain = domid;
+    op.u.max_vcpus.max = 3;
+    printf("max_vcpus_other_count %ld\n", domctl(&op));
+    op.u.max_vcpus.max = 2;
+    printf("max_vcpus_same_count %ld\n", domctl(&op));
+
+    map = 0;
+    printf("affinity_no_cpu %ld\n", affinity(XEN_DOMCTL_setvcpuaffinity, domid, 1, &map));
+    map = 0x1;
+    printf("affinity_cpu0 %ld\n", affinity(XEN_DOMCTL_setvcpuaffinity, domid, 1, &map));
+    printf("affinity_cpu0_back %#x\n", map);
+    map = 0;
+    printf("affinity_get %ld\n", affinity(XEN_DOMCTL_getvcpuaffinity, domid, 1, &map));
+    printf("affinity_get_map %#x\n", map);
+    map = 0x1;
+    printf("affinity_vcpu_out_of_range %ld\n",
+           affinity(XEN_DOMCTL_setvcpuaffinity, domid, 2, &map));
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_settimeoffset;
+    op.domain = domid;
+    op.u.settimeoffset.time_offset_seconds = 3600;
+    printf("settimeoffset %ld\n", domctl(&op));
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_setvcpucontext;
+    op.domain = domid;
+    op.u.vcpucontext.vcpu = 2;
+    printf("setvcpucontext_vcpu_out_of_range %ld\n", domctl(&op));
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_hypercall_init;
+    op.domain = domid;
+    op.u.hypercall_init.gmfn = 0;   /* never this domain's frame */
+    printf("hypercall_init_foreign_frame %ld\n", domctl(&op));
+
+    printf("unpause_paused %ld\n", simple(XEN_DOMCTL_unpausedomain, domid));
+    printf("pause %ld\n", simple(XEN_DOMCTL_pausedomain, domid));
+    printf("destroy %ld\n", simple(XEN_DOMCTL_destroydomain, domid));
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_getdomaininfo;
+    op.domain = domid;
+    domctl(&op);
+    printf("gone %d\n", op.u.getdomaininfo.domain != domid);
+    printf("destroy_again %ld\n", simple(XEN_DOMCTL_destroydomain, domid));
+}
+
+static void host_questions(void)
+{
+    struct xen_sysctl op;
+    uint8_t *bits = (uint8_t *)buf + PAGE;
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_SYSCTL_cpupool_op;
+    op.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_INFO;
+    op.u.cpupool_op.cpupool_id = 0;
+    op.u.cpupool_op.cpumap.bitmap.p = bits;
+    op.u.cpupool_op.cpumap.nr_bits = 8;
+    bits[0] = 0;
+    printf("cpupool0 %ld\n", sysctl(&op));
+    printf("cpupool0_sched %u\n", op.u.cpupool_op.sched_id);
+    printf("cpupool0_n_dom %u\n", op.u.cpupool_op.n_dom);
+    printf("cpupool0_cpumap %#x\n", bits[0]);
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_SYSCTL_cpupool_op;
+    op.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_INFO;
+    op.u.cpupool_op.cpupool_id = 1;
+    op.u.cpupool_op.cpumap.bitmap.p = bits;
+    op.u.cpupool_op.cpumap.nr_bits = 8;
+    printf("cpupool1 %ld\n", sysctl(&op));
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_SYSCTL_getcpuinfo;
+    op.u.getcpuinfo.max_cpus = 8;
+    op.u.getcpuinfo.info.p = (void *)bits;
+    printf("getcpuinfo %ld\n", sysctl(&op));
+    printf("getcpuinfo_nr_cpus %u\n", op.u.getcpuinfo.nr_cpus);
+    printf("getcpuinfo_idle0_positive %d\n", ((struct xen_sysctl_cpuinfo *)bits)[0].idletime > 0);
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_SYSCTL_cputopoinfo;
+    printf("cputopoinfo_count %ld\n", sysctl(&op));
+    printf("cputopoinfo_num_cpus %u\n", op.u.cputopoinfo.num_cpus);
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_SYSCTL_numainfo;
+    printf("numainfo_count %ld\n", sysctl(&op));
+    printf("numainfo_num_nodes %u\n", op.u.numainfo.num_nodes);
+}
+
+int main(void)
+{
+    struct xen_domctl op;
+    uint64_t before, after;
+    long rc;
+    uint16_t first;
+
+    privcmd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+    buf = locked_page();
+    if (privcmd < 0 || !buf) {
+        perror("privcmd");
+        return 1;
+    }
+    before = free_pages();
+    host_questions();
+    refused_requests();
+    op = create_request();
+    rc = domctl(&op);
+    printf("create %ld\n", rc);
+    if (rc)
+        return 1;
+    first = op.domain;
+    printf("create_domid_nonzero %d\n", first != 0);
+    printf("create_flags_oos_off %d\n", !!(op.u.createdomain.flags & XEN_DOMCTL_CDF_oos_off));
+    one_domain(first);
+    op = create_request();
+    rc = domctl(&op);
+    printf("create_next %ld\n", rc);
+    printf("create_next_new_domid %d\n", rc == 0 && op.domain != first);
+    if (rc == 0)
+        simple(XEN_DOMCTL_destroydomain, op.domain);
+    after = free_pages();
+    printf("free_pages_lost %lld\n", (long long)before - (long long)after);
+    printf("DOMCTL-PROBE: DONE\n");
+    return 0;
+}
