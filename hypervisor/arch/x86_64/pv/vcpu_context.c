@@ -84,6 +84,9 @@ int pv_vcpu_load_context(struct vcpu *v, const struct vcpu_guest_context *c)
     if (user_root && pv_set_root(v, user_root, true))
         return -EINVAL;
     load_registers(v, &c->user_regs);
+    /* The IOPL bits of the context's flags are the vCPU's virtual IOPL, as
+     * on Xen: Linux starts its secondary vCPUs at IOPL 1 this way. */
+    v->pv.iopl = (unsigned)((c->user_regs.rflags & RFLAGS_IOPL) >> 12);
     /* As on Xen, vCPU 0's context carries the domain's vm_assist set. */
     if (v->id == 0)
         v->domain->vm_assist = c->vm_assist;
