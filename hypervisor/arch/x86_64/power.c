@@ -83,6 +83,22 @@ __noreturn void machine_poweroff(void)
     triple_fault();
 }
 
+/* dom0's own S5 values (XENPF_enter_acpi_sleep): SLP_TYP first, then SLP_EN. */
+__noreturn void machine_acpi_soft_off(uint16_t pm1a_value, uint16_t pm1b_value)
+{
+    local_irq_disable();
+    printk("Lintel: powering off (ACPI S5 requested by dom0)\n");
+    outw(acpi.pm1a_cnt, (uint16_t)(pm1a_value & ~SLP_EN));
+    if (acpi.pm1b_cnt)
+        outw(acpi.pm1b_cnt, (uint16_t)(pm1b_value & ~SLP_EN));
+    outw(acpi.pm1a_cnt, pm1a_value);
+    if (acpi.pm1b_cnt)
+        outw(acpi.pm1b_cnt, pm1b_value);
+    udelay(100000);
+    pr_err("Lintel: dom0's ACPI S5 values did not power off; trying the firmware's\n");
+    machine_poweroff();
+}
+
 __noreturn void machine_stop_after_crash(void)
 {
     local_irq_disable();
