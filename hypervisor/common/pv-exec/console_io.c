@@ -83,6 +83,10 @@ void console_io_attach_dom0(void)
 HYPERCALL_HANDLER(do_console_io)
 {
     (void)a4, (void)a5;
+    /* The hypervisor console is dom0's; other domains have their rings
+     * (Xen's release builds refuse them the same way). */
+    if (!current_domain()->is_privileged)
+        return -EPERM;
     switch (a1) {
     case CONSOLEIO_write:
         return console_write(a2, a3);
