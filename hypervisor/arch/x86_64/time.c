@@ -59,11 +59,33 @@ static uint64_t calibrate_tsc_with_pit(void)
 #define HPET_COUNTER        0xf0
 #define HPET_ENABLE         1
 #define FS_PER_US           1000000000ULL
+#define FS_PER_NS           1000000ULL
+#define HPET_SAMPLE_TRIES   16
+
+/*
+ * A TSC reading paired with an HPET count, the tightest of a few tries:
+ * under emulation a read can be held up for milliseconds (the host runs
+ * something else), and such a pair would skew the calibration.
+ */
+static void hpet_sample(volatile uint64_t *hpet, uint64_t *tsc, uint64_t *count)
+{
+    uint64_t best = ~0ULL;
+
+    for (int i = 0; i < HPET_SAMPLE_TRIES; i++) {
+        uint64_t t0 = rdtsc(), c = hpet[HPET_COUNTER / 8], t1 = rdtsc();
+
+        if (t1 - t0 < best) {
+            best = t1 - t0;
+            *tsc = t0 + best / 2;
+            *count = c;
+        }
+    }
+}
 
 static uint64_t calibrate_tsc_with_hpet(void)
 {
     volatile uint64_t *hpet;
-    uint64_t period_fs, ticks_needed, c0, t0, c1, t1;
+    uint64_t period_fs, ticks_needed, c0 = 0, t0 = 0, c1 = 0, t1 = 0, spin_start;
 
     if (!acpi.hpet_addr || acpi.hpet_addr + 0x100 > directmap_limit_phys())
         return 0;
@@ -73,15 +95,14 @@ static uint64_t calibrate_tsc_with_hpet(void)
         return 0;
     hpet[HPET_CONFIG / 8] |= HPET_ENABLE;
     ticks_needed = CALIBRATE_MS * 1000 * FS_PER_US / period_fs;
-    c0 = hpet[HPET_COUNTER / 8];
-    t0 = rdtsc();
-    do {
-        c1 = hpet[HPET_COUNTER / 8];
-        t1 = rdtsc();
-        if (t1 - t0 > SPIN_TSC_LIMIT)
+    hpet_sample(hpet, &t0, &c0);
+    spin_start = rdtsc();
+    while (hpet[HPET_COUNTER / 8] - c0 < ticks_needed) {
+        if (rdtsc() - spin_start > SPIN_TSC_LIMIT)
             return 0;
-    } while (c1 - c0 < ticks_needed);
-    return (t1 - t0) * 1000000 / ((c1 - c0) * period_fs / FS_PER_US);
+    }
+    hpet_sample(hpet, &t1, &c1);
+    return (t1 - t0) * NSEC_PER_SEC / ((c1 - c0) * period_fs / FS_PER_NS);
 }
 
 s_time_t now_ns(void)
@@ -201,13 +222,16 @@ static void time_key(char key)
 
 void time_init(void)
 {
-    const char *source = "PIT";
     char date[40];
 
-    tsc_hz = calibrate_tsc_with_pit();
+    /* The HPET first: its count can be read beside the TSC in one tight
+     * pair, so a delay (a loaded host under emulation) cannot skew it. */
+    const char *source = "HPET";
+
+    tsc_hz = calibrate_tsc_with_hpet();
     if (tsc_hz < MIN_TSC_HZ) {
-        source = "HPET";
-        tsc_hz = calibrate_tsc_with_hpet();
+        source = "PIT";
+        tsc_hz = calibrate_tsc_with_pit();
     }
     if (tsc_hz < MIN_TSC_HZ)
         panic("time: neither the PIT nor the HPET could calibrate the TSC");
