@@ -5,6 +5,7 @@
 
 #include <lintel/errno.h>
 #include <lintel/irq_routing.h>
+#include <lintel/pci_registry.h>
 
 static uint8_t madt[256];
 static size_t madt_len;
@@ -215,6 +216,26 @@ static void bind_and_unmap(void **state)
     assert_int_equal(pirq_table_map_gsi(&t, 5, 4), 4);           /* pirq free again */
 }
 
+static void pci_devices_dom0_reports(void **state)
+{
+    static struct pci_registry r;
+    struct pci_device_id a = { 0, 0, 0x08 }, b = { 1, 0, 0x08 };
+
+    (void)state;
+    assert_int_equal(pci_registry_add(&r, a), 0);
+    assert_int_equal(pci_registry_add(&r, a), 0);               /* known: fine, once */
+    assert_int_equal(r.count, 1);
+    assert_int_equal(pci_registry_remove(&r, b), -19);          /* another segment */
+    assert_int_equal(pci_registry_add(&r, b), 0);
+    assert_int_equal(pci_registry_remove(&r, a), 0);
+    assert_int_equal(pci_registry_remove(&r, a), -19);
+    assert_int_equal(r.count, 1);
+    for (unsigned i = 1; i < PCI_REGISTRY_MAX; i++)
+        assert_int_equal(pci_registry_add(&r, (struct pci_device_id){ 2, (uint8_t)(i >> 8),
+                                                                      (uint8_t)i }), 0);
+    assert_int_equal(pci_registry_add(&r, a), -ENOSPC);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +248,7 @@ int main(void)
         cmocka_unit_test(map_gsi_like_xen),
         cmocka_unit_test(free_pirqs_run_out),
         cmocka_unit_test(bind_and_unmap),
+        cmocka_unit_test(pci_devices_dom0_reports),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

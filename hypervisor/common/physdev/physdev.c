@@ -22,6 +22,7 @@
 #include <lintel/ioapic.h>
 #include <lintel/irq_routing.h>
 #include <lintel/keyhandler.h>
+#include <lintel/pci_registry.h>
 #include <lintel/physdev.h>
 #include <lintel/printk.h>
 #include <lintel/spinlock.h>
@@ -41,6 +42,7 @@ static struct pirq_table pirqs;
 static bool gsi_set_up[IRQ_MAX_GSIS];
 static uint64_t gsi_count[IRQ_MAX_GSIS];
 static uint64_t unbound_interrupts;
+static struct pci_registry pci_devices;
 /* Who the bound PIRQs belong to, set at bind time: the interrupt path must
  * not look domains up (that lock is not interrupt-safe). */
 static struct domain *pirq_owner;
@@ -304,6 +306,53 @@ static long op_alloc_irq_vector(uint64_t arg)
     return copy_to_guest(arg, &irq, sizeof(irq)) ? -EFAULT : 0;
 }
 
+/* dom0 tells us of the PCI devices it found; Xen records them too. */
+static long op_pci_device(unsigned cmd, uint64_t arg)
+{
+    struct physdev_pci_device_add add;
+    struct physdev_manage_pci_ext ext;
+    struct physdev_pci_device dev;
+    struct pci_device_id id;
+    unsigned long flags;
+    long rc;
+
+    switch (cmd) {
+    case PHYSDEVOP_pci_device_add:
+        /* The fixed part only: the optional array is a proximity domain. */
+        if (copy_from_guest(&add, arg, offsetof(struct physdev_pci_device_add, optarr)))
+            return -EFAULT;
+        id = (struct pci_device_id){ add.seg, add.bus, add.devfn };
+        break;
+    case PHYSDEVOP_pci_device_remove:
+        if (copy_from_guest(&dev, arg, sizeof(dev)))
+            return -EFAULT;
+        id = (struct pci_device_id){ dev.seg, dev.bus, dev.devfn };
+        break;
+    case PHYSDEVOP_manage_pci_add_ext:
+        if (copy_from_guest(&ext, arg, sizeof(ext)))
+            return -EFAULT;
+        id = (struct pci_device_id){ 0, ext.bus, ext.devfn };
+        break;
+    default: {                  /* manage_pci_add / manage_pci_remove */
+        struct physdev_manage_pci m;
+
+        if (copy_from_guest(&m, arg, sizeof(m)))
+            return -EFAULT;
+        id = (struct pci_device_id){ 0, m.bus, m.devfn };
+        break;
+    }
+    }
+    if (!current_domain()->is_privileged)
+        return -EPERM;
+    flags = spin_lock_irqsave(&physdev_lock);
+    if (cmd == PHYSDEVOP_pci_device_remove || cmd == PHYSDEVOP_manage_pci_remove)
+        rc = pci_registry_remove(&pci_devices, id);
+    else
+        rc = pci_registry_add(&pci_devices, id);
+    spin_unlock_irqrestore(&physdev_lock, flags);
+    return rc;
+}
+
 long physdev_op(unsigned cmd, uint64_t arg)
 {
     switch (cmd) {
@@ -326,8 +375,14 @@ long physdev_op(unsigned cmd, uint64_t arg)
         return -EPERM;
     case PHYSDEVOP_alloc_irq_vector:
         return op_alloc_irq_vector(arg);
+    case PHYSDEVOP_pci_device_add:
+    case PHYSDEVOP_pci_device_remove:
+    case PHYSDEVOP_manage_pci_add:
+    case PHYSDEVOP_manage_pci_add_ext:
+    case PHYSDEVOP_manage_pci_remove:
+        return op_pci_device(cmd, arg);
     default:
-        /* pirq_eoi_gmfn (Linux then asks irq_status_query), MSI, PCI: none. */
+        /* pirq_eoi_gmfn (Linux then asks irq_status_query), MSI: none. */
         return -ENOSYS;
     }
 }
@@ -351,5 +406,9 @@ static void physdev_key(char key)
                e->port, e->in_flight ? " in flight (masked until EOI)" : "",
                e->gsi >= 0 ? (unsigned long)gsi_count[e->gsi] : 0UL);
     }
+    printk("PCI devices reported by dom0: %u\n", pci_devices.count);
+    for (unsigned i = 0; i < pci_devices.count; i++)
+        printk("  %04x:%02x:%02x.%u\n", pci_devices.dev[i].seg, pci_devices.dev[i].bus,
+               pci_devices.dev[i].devfn >> 3, pci_devices.dev[i].devfn & 7);
     spin_unlock_irqrestore(&physdev_lock, flags);
 }
