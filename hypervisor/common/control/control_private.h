@@ -21,6 +21,12 @@ long domctl_setdomainhandle(struct domain *d, const struct xen_domctl_setdomainh
 long domctl_setvcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *va,
                             unsigned nr_cpus);
 
+/* Platform settings (domctl_platform.c). */
+long domctl_setnodeaffinity(struct domain *d, const struct xen_domctl_nodeaffinity *na);
+long domctl_getnodeaffinity(struct domain *d, const struct xen_domctl_nodeaffinity *na);
+long domctl_settscinfo(struct domain *d, const struct xen_domctl_tsc_info *ti);
+long domctl_gettscinfo(struct domain *d, struct xen_domctl_tsc_info *ti);
+
 /* Host topology (sysctl_host.c). */
 #include <public/sysctl.h>
 long sysctl_cpupool_op(struct xen_sysctl_cpupool_op *op, unsigned nr_cpus);

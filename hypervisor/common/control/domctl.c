@@ -207,6 +207,14 @@ static long domctl_on_domain(struct xen_domctl *op, struct domain *d)
         return domctl_settimeoffset(d, &op->u.settimeoffset);
     case XEN_DOMCTL_setdomainhandle:
         return domctl_setdomainhandle(d, &op->u.setdomainhandle);
+    case XEN_DOMCTL_setnodeaffinity:
+        return domctl_setnodeaffinity(d, &op->u.nodeaffinity);
+    case XEN_DOMCTL_getnodeaffinity:
+        return domctl_getnodeaffinity(d, &op->u.nodeaffinity);
+    case XEN_DOMCTL_settscinfo:
+        return domctl_settscinfo(d, &op->u.tsc_info);
+    case XEN_DOMCTL_gettscinfo:
+        return domctl_gettscinfo(d, &op->u.tsc_info);
     default:
         return -XEN_ENOSYS;
     }

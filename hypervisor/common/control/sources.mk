@@ -4,4 +4,5 @@
 PURE_SRCS += common/control/domain_info.c common/control/domain_create_rules.c
 HV_SRCS   += common/control/domain_info.c common/control/domain_create_rules.c \
 	common/control/domain_snapshot.c common/control/sysctl.c common/control/domctl.c \
-	common/control/domctl_build.c common/control/sysctl_host.c
+	common/control/domctl_build.c common/control/sysctl_host.c \
+	common/control/domctl_platform.c

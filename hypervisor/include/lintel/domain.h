@@ -74,6 +74,7 @@ struct domain {
     uint32_t create_flags;      /* XEN_DOMCTL_CDF_* */
     uint32_t max_evtchn_port;   /* highest port it may bind */
     int64_t time_offset_seconds;/* XEN_DOMCTL_settimeoffset */
+    uint32_t tsc_mode;          /* XEN_DOMCTL_settscinfo: Xen's TSC_MODE_* */
 
     char name[32];              /* for logs and debug keys only */
     struct domain *next_in_list;
