@@ -166,8 +166,10 @@ TEST(periodic_timer_does_not_wake_a_blocked_vcpu)
             event_forget(timer_port);
         }
     testfw_note(testfw_current, "%u ticks in 100 ms at 10 ms while running", ticks);
-    /* A loaded host delays some ticks past the next one (seen: 5); never more than 11. */
-    EXPECT_TRUE(ticks >= 4 && ticks <= 11);
+    /* QEMU descheduled on a loaded host makes guest time jump, and a tick is
+     * re-armed from when it was delivered, as on Xen: seen as few as 3 ticks
+     * on both hypervisors then. Never more than 11. */
+    EXPECT_TRUE(ticks >= 2 && ticks <= 11);
     /* ... but Xen stops it while the vcpu blocks (a poll with a timeout
      * returns at the timeout, not at the next period). */
     event_forget(timer_port);
@@ -209,9 +211,14 @@ TEST(runstate_area_is_kept_current)
     /* Registering fills it in at once for the running vcpu. */
     EXPECT_EQ(area.state, RUNSTATE_running);
     blocked_before = area.time[RUNSTATE_blocked];
-    event_forget(timer_port);
-    EXPECT_OK(singleshot(system_time_ns() + 10 * MS, 0));
-    block_until_timer(500 * MS);
+    /* On a loaded host a short timer may fire before the vcpu gets to block,
+     * and then nothing is blocked: wait longer each time. */
+    for (uint64_t wait = 10 * MS; wait <= 640 * MS && area.time[RUNSTATE_blocked] == blocked_before;
+         wait *= 4) {
+        event_forget(timer_port);
+        EXPECT_OK(singleshot(system_time_ns() + wait, 0));
+        block_until_timer(wait + 500 * MS);
+    }
     EXPECT_EQ(area.state, RUNSTATE_running);
     EXPECT_TRUE(area.time[RUNSTATE_blocked] > blocked_before);
     /* The flag brackets each rewrite and is never left set. */
