@@ -697,3 +697,112 @@ TEST(preserve_ad_keeps_the_cpus_bits)
     EXPECT_EQ(pte & (PTE_ACCESSED | PTE_DIRTY), PTE_ACCESSED | PTE_DIRTY);
     EXPECT_OK(make_writable(WINDOW));
 }
+
+/* Xen's limit on a domain's pseudo-physical memory map (E820MAX). */
+#define E820_MAX_ENTRIES 1024
+#define E820_RAM         1
+#define E820_RESERVED    2
+#define M2P_ENTRIES_PER_2M (2UL * 1024 * 1024 / 8)
+#define NOT_MAPPED       ((void *)0x1000UL)
+
+static uint8_t e820_in[3][20], e820_out[8][20];
+
+static int bytes_differ(const void *a, const void *b, size_t len)
+{
+    const uint8_t *x = a, *y = b;
+
+    for (size_t i = 0; i < len; i++)
+        if (x[i] != y[i])
+            return 1;
+    return 0;
+}
+
+static void e820_put(uint8_t *e, uint64_t addr, uint64_t size, uint32_t type)
+{
+    memcpy(e, &addr, 8);
+    memcpy(e + 8, &size, 8);
+    memcpy(e + 16, &type, 4);
+}
+
+TEST(pseudo_physical_memory_map)
+{
+    struct xen_foreign_memory_map set = { .domid = DOMID_SELF };
+    struct xen_memory_map get = { .nr_entries = 8 };
+
+    e820_put(e820_in[0], 0, 0x9f000, E820_RAM);
+    e820_put(e820_in[1], 0x9f000, 0x61000, E820_RESERVED);
+    e820_put(e820_in[2], 0x100000, 0x3f00000, E820_RAM);
+    set_xen_guest_handle(get.buffer, e820_out);
+    /* dom0 starts without one. */
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_memory_map, &get), XEN_ENOSYS);
+    /* The toolstack's call: refusals first. */
+    set.map.nr_entries = E820_MAX_ENTRIES + 1;
+    set_xen_guest_handle(set.map.buffer, e820_in);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_set_memory_map, &set), XEN_EINVAL);
+    set.map.nr_entries = E820_MAX_ENTRIES;
+    set_xen_guest_handle(set.map.buffer, NOT_MAPPED);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_set_memory_map, &set), XEN_EFAULT);
+    set.domid = 1234;
+    set.map.nr_entries = 3;
+    set_xen_guest_handle(set.map.buffer, e820_in);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_set_memory_map, &set), XEN_ESRCH);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_set_memory_map, NOT_MAPPED), XEN_EFAULT);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_memory_map, &get), XEN_ENOSYS);
+    /* Set, then read back whole and cut short. */
+    set.domid = DOMID_SELF;
+    EXPECT_OK(HYPERVISOR_memory_op(XENMEM_set_memory_map, &set));
+    EXPECT_OK(HYPERVISOR_memory_op(XENMEM_memory_map, &get));
+    EXPECT_EQ(get.nr_entries, 3);
+    EXPECT_EQ(bytes_differ(e820_out, e820_in, sizeof(e820_in)), 0);
+    memory_set(e820_out, 0, sizeof(e820_out));
+    get.nr_entries = 1;
+    EXPECT_OK(HYPERVISOR_memory_op(XENMEM_memory_map, &get));
+    EXPECT_EQ(get.nr_entries, 1);
+    EXPECT_EQ(bytes_differ(e820_out[0], e820_in[0], 20), 0);
+    EXPECT_EQ(e820_out[1][8], 0);
+    get.nr_entries = 8;
+    set_xen_guest_handle(get.buffer, NOT_MAPPED);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_memory_map, &get), XEN_EFAULT);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_memory_map, NOT_MAPPED), XEN_EFAULT);
+    /* An empty map is no map. */
+    set.map.nr_entries = 0;
+    EXPECT_OK(HYPERVISOR_memory_op(XENMEM_set_memory_map, &set));
+    set_xen_guest_handle(get.buffer, e820_out);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_memory_map, &get), XEN_ENOSYS);
+}
+
+static xen_pfn_t m2p_frames[64];
+
+TEST(machphys_mfn_list_and_maximum_gpfn)
+{
+    long max_page = HYPERVISOR_memory_op(XENMEM_maximum_ram_page, 0);
+    unsigned long chunks = ((unsigned long)max_page + M2P_ENTRIES_PER_2M - 1) / M2P_ENTRIES_PER_2M;
+    struct xen_machphys_mfn_list list = { .max_extents = 64 };
+    shared_info_t *si = shared_info_map();
+    domid_t self = DOMID_SELF, nobody = 1234;
+    unsigned int zero = 0;
+
+    set_xen_guest_handle(list.extent_start, m2p_frames);
+    EXPECT_OK(HYPERVISOR_memory_op(XENMEM_machphys_mfn_list, &list));
+    testfw_note(testfw_current, "max_page %ld: %u M2P chunks, first at mfn %#lx", max_page,
+                list.nr_extents, (unsigned long)m2p_frames[0]);
+    EXPECT_EQ(list.nr_extents, chunks);
+    for (unsigned int i = 0; i < list.nr_extents; i++)
+        zero += m2p_frames[i] == 0;
+    EXPECT_EQ(zero, 0);
+    list.max_extents = 0;
+    EXPECT_OK(HYPERVISOR_memory_op(XENMEM_machphys_mfn_list, &list));
+    EXPECT_EQ(list.nr_extents, 0);
+    list.max_extents = 64;
+    set_xen_guest_handle(list.extent_start, NOT_MAPPED);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_machphys_mfn_list, &list), XEN_EFAULT);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_machphys_mfn_list, NOT_MAPPED), XEN_EFAULT);
+
+    /* A PV guest's highest pfn is what it writes in shared_info (as a count). */
+    si->arch.max_pfn = 0;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_maximum_gpfn, &self), 0);
+    si->arch.max_pfn = start_info->nr_pages;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_maximum_gpfn, &self), (long)start_info->nr_pages - 1);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_maximum_gpfn, &nobody), XEN_ESRCH);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_maximum_gpfn, NOT_MAPPED), XEN_EFAULT);
+}

@@ -245,6 +245,33 @@ static long exchange(uint64_t arg)
     return rc;
 }
 
+/*
+ * The domain a query or the memory map names: any existing domain by id
+ * (-ESRCH otherwise), then the caller's right to it (itself, or any for a
+ * privileged caller: -EPERM), in that order as on Xen.
+ */
+static struct domain *memop_domain(domid_t domid, int *err)
+{
+    struct domain *cur = current_domain();
+    struct domain *d = domid == DOMID_SELF ? cur : domain_lookup(domid);
+
+    *err = 0;
+    if (!d)
+        *err = -XEN_ESRCH;
+    else if (d != cur && !cur->is_privileged)
+        *err = -XEN_EPERM;
+    return *err ? NULL : d;
+}
+
+/* PV guests record their pfn count in shared_info; Xen answers it minus one. */
+static long maximum_gpfn(const struct domain *d)
+{
+    const struct shared_info *si = d->shared_info;
+    uint64_t max_pfn = si ? si->arch.max_pfn : 0;
+
+    return (long)(max_pfn ? max_pfn : 1) - 1;
+}
+
 static long reservation_query(unsigned cmd, uint64_t arg)
 {
     domid_t domid;
@@ -253,10 +280,81 @@ static long reservation_query(unsigned cmd, uint64_t arg)
 
     if (copy_from_guest(&domid, arg, sizeof(domid)))
         return -XEN_EFAULT;
-    d = pv_mm_target_domain(domid, &err);
+    d = memop_domain(domid, &err);
     if (!d)
         return err;
+    if (cmd == XENMEM_maximum_gpfn)
+        return maximum_gpfn(d);
     return (long)(cmd == XENMEM_current_reservation ? d->tot_pages : d->max_pages);
+}
+
+static long memory_map(uint64_t arg)
+{
+    struct xen_memory_map map;
+    unsigned nr;
+    int rc;
+
+    if (copy_from_guest(&map, arg, sizeof(map)))
+        return -XEN_EFAULT;
+    nr = map.nr_entries;
+    rc = domain_memory_map_get(current_domain(), handle_addr(map.buffer.p), &nr);
+    if (rc)
+        return rc;
+    map.nr_entries = nr;
+    return copy_to_guest(arg, &map, sizeof(map)) ? -XEN_EFAULT : 0;
+}
+
+/* The toolstack gives a guest it builds its map (libxl: one RAM entry up
+ * to max_mem plus slack). Xen's order of checks. */
+static long set_memory_map(uint64_t arg)
+{
+    struct xen_foreign_memory_map fmap;
+    struct domain *d;
+    void *entries;
+    size_t len;
+    long rc;
+    int err;
+
+    if (copy_from_guest(&fmap, arg, sizeof(fmap)))
+        return -XEN_EFAULT;
+    if (fmap.map.nr_entries > PV_E820_MAX_ENTRIES)
+        return -XEN_EINVAL;
+    d = memop_domain(fmap.domid, &err);
+    if (!d)
+        return err;
+    len = (size_t)fmap.map.nr_entries * PV_E820_ENTRY_SIZE;
+    entries = xmalloc(len ? len : 1);
+    if (!entries)
+        return -XEN_ENOMEM;
+    rc = copy_from_guest(entries, handle_addr(fmap.map.buffer.p), len) ? -XEN_EFAULT
+         : domain_memory_map_set(d, entries, fmap.map.nr_entries);
+    xfree(entries);
+    return rc;
+}
+
+/*
+ * The machine frames of the M2P, one per 2 MiB of it (what the tools map
+ * to read the table): they are contiguous, so chunk i starts 512 frames
+ * after chunk i-1.
+ */
+#define M2P_ENTRIES_PER_CHUNK (2UL * 1024 * 1024 / sizeof(uint64_t))
+
+static long machphys_mfn_list(uint64_t arg)
+{
+    struct xen_machphys_mfn_list list;
+    uint64_t chunks = (m2p_nr_entries() + M2P_ENTRIES_PER_CHUNK - 1) / M2P_ENTRIES_PER_CHUNK;
+    unsigned i;
+
+    if (copy_from_guest(&list, arg, sizeof(list)))
+        return -XEN_EFAULT;
+    for (i = 0; i < list.max_extents && i < chunks; i++) {
+        xen_pfn_t mfn = m2p_first_mfn() + (uint64_t)i * (M2P_ENTRIES_PER_CHUNK * sizeof(uint64_t) / PAGE_SIZE);
+
+        if (copy_to_guest(handle_addr(list.extent_start.p) + i * sizeof(mfn), &mfn, sizeof(mfn)))
+            return -XEN_EFAULT;
+    }
+    list.nr_extents = i;
+    return copy_to_guest(arg, &list, sizeof(list)) ? -XEN_EFAULT : 0;
 }
 
 static long machphys_mapping(uint64_t arg)
@@ -317,7 +415,10 @@ HYPERCALL_HANDLER(do_memory_op)
         return (long)max_ram_frame();
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
+    case XENMEM_maximum_gpfn:
         return reservation_query(cmd, a2);
+    case XENMEM_machphys_mfn_list:
+        return machphys_mfn_list(a2);
     case XENMEM_machphys_mapping:
         return machphys_mapping(a2);
     case XENMEM_machine_memory_map:
@@ -325,9 +426,9 @@ HYPERCALL_HANDLER(do_memory_op)
     case XENMEM_exchange:
         return exchange(a2);
     case XENMEM_memory_map:
-        /* No pseudo-physical map was given to the domain: the guest then
-         * derives one from its reservation (Xen says the same to dom0). */
-        return -XEN_ENOSYS;
+        return memory_map(a2);
+    case XENMEM_set_memory_map:
+        return set_memory_map(a2);
     default:
         return -XEN_ENOSYS;
     }

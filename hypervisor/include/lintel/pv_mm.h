@@ -37,6 +37,23 @@ mfn_t domain_alloc_contiguous(struct domain *d, unsigned order, unsigned address
 bool domain_page_is_unused(struct domain *d, mfn_t mfn);
 void domain_release_memory(struct domain *d);
 
+/*
+ * A domain's pseudo-physical memory map (XENMEM_set_memory_map /
+ * memory_map): E820 entries of 20 bytes, at most Xen's 1024. An empty map
+ * removes it; get copies at most *nr entries to the guest buffer and sets
+ * *nr, or answers -ENOSYS when the domain has none (-EFAULT on a bad
+ * buffer). domain_release_memory drops it.
+ */
+#define PV_E820_ENTRY_SIZE  20
+#define PV_E820_MAX_ENTRIES 1024
+int domain_memory_map_set(struct domain *d, const void *entries, unsigned nr);
+int domain_memory_map_get(struct domain *d, uint64_t guest_buf, unsigned *nr);
+void domain_memory_map_drop(struct domain *d);
+
+/* The machine frame holding the M2P's first entry (its frames are
+ * contiguous): XENMEM_machphys_mfn_list. */
+mfn_t m2p_first_mfn(void);
+
 /* Reference counting and typing (what the hypercalls and the builder use). */
 bool get_page(mfn_t mfn, struct domain *d);         /* false: not d's frame */
 void put_page(mfn_t mfn);

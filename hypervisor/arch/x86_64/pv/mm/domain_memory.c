@@ -423,6 +423,7 @@ void domain_release_memory(struct domain *d)
     d->page_list_head = FRAME_LINK_NONE;
     unregister_memory_domain(d);
     spin_unlock(&pv_mm_lock);
+    domain_memory_map_drop(d);
 }
 
 struct domain *pv_mm_target_domain(uint16_t domid, int *err)

@@ -108,6 +108,12 @@ uint64_t m2p_get(mfn_t mfn)
     return m2p && mfn < m2p_entries ? m2p[mfn] : M2P_INVALID;
 }
 
+mfn_t m2p_first_mfn(void)
+{
+    pv_mm_init();
+    return virt_to_phys(m2p) >> PAGE_SHIFT;
+}
+
 uint64_t m2p_nr_entries(void)
 {
     return m2p_entries;
