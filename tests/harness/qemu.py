@@ -38,6 +38,18 @@ FATAL_PATTERNS = [
     r"Lintel: [^\r\n]*not built yet[^\r\n]*",
 ]
 
+# Every wait is stretched by this factor. Under pytest-xdist two QEMUs share
+# the machine's cores, so a boot that takes 40 s alone may take 55; a longer
+# limit only slows down a test that fails anyway. LINTEL_TIMEOUT_SCALE overrides.
+TIMEOUT_SCALE = float(os.environ.get("LINTEL_TIMEOUT_SCALE",
+                                     "1.5" if os.environ.get("PYTEST_XDIST_WORKER") else "1"))
+
+
+
+def scaled():
+    return f" (x{TIMEOUT_SCALE:g})" if TIMEOUT_SCALE != 1 else ""
+
+
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 SHELL_PROMPT = r"dom0:[^\r\n]*# "
 TAIL_LINES = 40
@@ -221,9 +233,9 @@ class Machine:
         a fatal line (a panic) unless fatal=False, and when QEMU exits."""
         patterns = [pattern] + (FATAL_PATTERNS if fatal else [])
         try:
-            index = self.proc.expect(patterns, timeout=timeout)
+            index = self.proc.expect(patterns, timeout=timeout * TIMEOUT_SCALE)
         except pexpect.TIMEOUT:
-            self.fail(f"timed out after {timeout}s waiting for {pattern!r}")
+            self.fail(f"timed out after {timeout:g}s{scaled()} waiting for {pattern!r}")
         except pexpect.EOF:
             self.fail(f"QEMU exited while waiting for {pattern!r}")
         if index != 0:
@@ -278,9 +290,9 @@ class Machine:
     def wait_exit(self, timeout=60):
         """Waits for QEMU to exit on its own; returns its exit status."""
         try:
-            self.proc.expect(pexpect.EOF, timeout=timeout)
+            self.proc.expect(pexpect.EOF, timeout=timeout * TIMEOUT_SCALE)
         except pexpect.TIMEOUT:
-            self.fail(f"QEMU still running after {timeout}s")
+            self.fail(f"QEMU still running after {timeout:g}s{scaled()}")
         self.proc.wait()
         return self.proc.exitstatus if self.proc.exitstatus is not None else -1
 
