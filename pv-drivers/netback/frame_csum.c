@@ -14,6 +14,7 @@ struct l4_view {
     size_t len;           /* transport header + payload */
     uint8_t proto;
     uint32_t pseudo_sum;  /* the pseudo-header's contribution */
+    bool ipv6;
 };
 
 static uint16_t be16(const uint8_t *p)
@@ -62,6 +63,7 @@ static int ipv4_view(uint8_t *ip, size_t avail, struct l4_view *l4, const char *
     l4->len = total - ihl;
     l4->proto = ip[9];
     l4->pseudo_sum = inet_sum(ip + 12, 8, 0) + l4->proto + (uint32_t)l4->len;
+    l4->ipv6 = false;
     return 0;
 }
 
@@ -112,6 +114,7 @@ static int ipv6_view(uint8_t *ip, size_t avail, struct l4_view *l4, const char *
     l4->len = 40 + payload - off;
     l4->proto = next;
     l4->pseudo_sum = inet_sum(ip + 8, 32, 0) + next + (uint32_t)l4->len;
+    l4->ipv6 = true;
     return 0;
 }
 
@@ -142,26 +145,54 @@ static int network_view(uint8_t *frame, size_t len, struct l4_view *l4, const ch
     return -1;
 }
 
+static int transport_of(const struct l4_view *l4, size_t *field, size_t *header_len,
+                        const char **why)
+{
+    if (l4->proto == IPPROTO_TCP_) {
+        *field = 16;
+        *header_len = l4->len >= 13 ? (size_t)(l4->start[12] >> 4) * 4 : 0;
+        if (*header_len < 20 || *header_len > l4->len) {
+            *why = "TCP header truncated or its data offset is wrong";
+            return -1;
+        }
+        return 0;
+    }
+    if (l4->proto == IPPROTO_UDP_) {
+        *field = 6;
+        *header_len = 8;
+        if (l4->len < 8) {
+            *why = "UDP header truncated";
+            return -1;
+        }
+        return 0;
+    }
+    *why = "checksum offload asked for a protocol other than TCP or UDP";
+    return -1;
+}
+
+int frame_find_transport(const uint8_t *frame, size_t len, struct frame_transport *t,
+                         const char **why)
+{
+    struct l4_view l4;
+
+    /* Only read here; network_view is shared with the writer below. */
+    if (network_view((uint8_t *)(uintptr_t)frame, len, &l4, why) < 0 ||
+        transport_of(&l4, &t->csum_field, &t->header_len, why) < 0)
+        return -1;
+    t->offset = (size_t)(l4.start - frame);
+    t->proto = l4.proto;
+    t->ipv6 = l4.ipv6;
+    return 0;
+}
+
 int frame_complete_checksum(uint8_t *frame, size_t len, const char **why)
 {
     struct l4_view l4;
-    size_t field;
+    size_t field, header_len;
     uint16_t csum;
 
-    if (network_view(frame, len, &l4, why) < 0)
+    if (network_view(frame, len, &l4, why) < 0 || transport_of(&l4, &field, &header_len, why) < 0)
         return -1;
-    if (l4.proto == IPPROTO_TCP_)
-        field = 16;
-    else if (l4.proto == IPPROTO_UDP_)
-        field = 6;
-    else {
-        *why = "checksum offload asked for a protocol other than TCP or UDP";
-        return -1;
-    }
-    if (l4.len < field + 2) {
-        *why = "transport header truncated";
-        return -1;
-    }
     /* The guest leaves a partial (pseudo-header) sum there; recompute from scratch. */
     memset(l4.start + field, 0, 2);
     csum = (uint16_t)~inet_fold(inet_sum(l4.start, l4.len, l4.pseudo_sum));

@@ -23,10 +23,13 @@ unsigned grant_copy_plan_rx(const struct rx_slot *slots, unsigned n, uint16_t do
                             const uint8_t *frame, struct gntdev_grant_copy_segment *segs)
 {
     size_t at = 0;
+    unsigned nseg = 0;
 
     for (unsigned i = 0; i < n; i++) {
-        grant_copy_to_guest(&segs[i], domid, slots[i].gref, 0, frame + at, slots[i].len);
+        if (slots[i].is_extra)
+            continue;
+        grant_copy_to_guest(&segs[nseg++], domid, slots[i].gref, 0, frame + at, slots[i].len);
         at += slots[i].len;
     }
-    return n;
+    return nseg;
 }

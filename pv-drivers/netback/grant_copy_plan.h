@@ -23,7 +23,7 @@
 unsigned grant_copy_plan_tx(const struct tx_packet *pkt, uint16_t domid, uint8_t *buf,
                             struct gntdev_grant_copy_segment *segs);
 
-/* Appends one segment per slot, copying FRAME into DOMID's granted pages. */
+/* Appends one segment per data slot, copying FRAME into DOMID's granted pages; returns how many. */
 unsigned grant_copy_plan_rx(const struct rx_slot *slots, unsigned n, uint16_t domid,
                             const uint8_t *frame, struct gntdev_grant_copy_segment *segs);
 

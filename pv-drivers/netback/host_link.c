@@ -46,7 +46,7 @@ static int set_host_mac(int sock, const char *name)
     return ioctl(sock, SIOCSIFHWADDR, &ifr) < 0 ? -errno : 0;
 }
 
-static int open_tap(const char *name, const char **why)
+static int open_tap(const char *name, bool *vnet, const char **why)
 {
     struct ifreq ifr;
     int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -56,7 +56,15 @@ static int open_tap(const char *name, const char **why)
         return -errno;
     }
     ifreq_named(&ifr, name);
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+    *vnet = true;
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0 && errno == EINVAL) {
+        /* A kernel without vnet headers: plain frames, checksums done here. */
+        ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+        *vnet = false;
+    } else {
+        return fd;
+    }
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
         int rc = -errno;
 
@@ -105,7 +113,7 @@ int host_link_open(struct host_link *link, const char *ifname, const char *bridg
     }
     snprintf(link->ifname, sizeof(link->ifname), "%s", ifname);
     snprintf(link->bridge, sizeof(link->bridge), "%s", bridge);
-    rc = open_tap(ifname, why);
+    rc = open_tap(ifname, &link->vnet, why);
     if (rc < 0)
         return rc;
     link->tap_fd = rc;
@@ -132,6 +140,21 @@ fail:
     close(link->tap_fd);
     link->tap_fd = -1;
     return rc;
+}
+
+int host_link_set_offloads(struct host_link *link, bool csum, bool tso4, bool tso6)
+{
+    unsigned flags = 0;
+
+    if (!link->vnet)
+        return csum || tso4 || tso6 ? -EOPNOTSUPP : 0;
+    if (csum)
+        flags |= TUN_F_CSUM;
+    if (csum && tso4)
+        flags |= TUN_F_TSO4;
+    if (csum && tso6)
+        flags |= TUN_F_TSO6;
+    return ioctl(link->tap_fd, TUNSETOFFLOAD, flags) < 0 ? -errno : 0;
 }
 
 void host_link_close(struct host_link *link)

@@ -80,20 +80,21 @@ static void on_store(void *arg)
     settle(nb);
 }
 
-static int publish_features(struct xenbus_backend *be)
+static int publish_features(struct xenbus_backend *be, bool gso)
 {
     /*
-     * What we honour: multi-slot tx packets, rx by copy, checksum completion
-     * of csum_blank packets (IPv4 always, IPv6 advertised). Refused by
-     * saying 0: GSO (no segmentation here), rx flip, multicast control,
-     * split event channels and multiple queues (keys left out).
+     * What we honour: multi-slot tx packets, rx by copy, checksum offload
+     * (IPv4 and IPv6), and TCP segmentation offload when the tap carries
+     * vnet headers (the host stack segments). Refused by saying 0: rx flip,
+     * multicast control, the control ring; split event channels and
+     * multiple queues by leaving their keys out.
      */
-    static const char *const keys[][2] = {
+    const char *const keys[][2] = {
         { "feature-sg", "1" },
         { "feature-rx-copy", "1" },
         { "feature-rx-flip", "0" },
-        { "feature-gso-tcpv4", "0" },
-        { "feature-gso-tcpv6", "0" },
+        { "feature-gso-tcpv4", gso ? "1" : "0" },
+        { "feature-gso-tcpv6", gso ? "1" : "0" },
         { "feature-ipv6-csum-offload", "1" },
         { "feature-multicast-control", "0" },
         { "feature-ctrl-ring", "0" },
@@ -127,11 +128,14 @@ static int vif_setup(struct xenbus_backend *be)
         backend_log("tap %s%s%s", ifname, bridge ? " on bridge " : "", bridge ? bridge : "");
         free(bridge);
         nb->io.tap_fd = nb->link.tap_fd;
+        nb->io.vnet = nb->link.vnet;
+        nb->io.tx_gso_types = nb->link.vnet ? TX_GSO_TYPE(XEN_NETIF_GSO_TYPE_TCPV4) |
+                                              TX_GSO_TYPE(XEN_NETIF_GSO_TYPE_TCPV6) : 0;
         xenbus_backend_write(be, "vifname", "%s", ifname);
     }
     /* What libxl's hotplug script reports once the host side is ready. */
     xenbus_backend_write(be, "hotplug-status", "connected");
-    return publish_features(be);
+    return publish_features(be, nb->link.vnet);
 }
 
 /* A required frontend key: a number in [0, MAX]. */
@@ -169,6 +173,23 @@ static int check_frontend_features(struct xenbus_backend *be)
         return -EOPNOTSUPP;
     }
     return 0;
+}
+
+/*
+ * Let the host stack hand us what the frontend can take: partial checksums
+ * unless it says feature-no-csum-offload, large TCP segments when it
+ * offers feature-gso-* and takes multi-page frames.
+ */
+static void set_rx_offloads(struct netback *nb)
+{
+    struct xenbus_backend *be = &nb->be;
+    bool csum = !frontend_flag(be, "feature-no-csum-offload");
+    bool sg = nb->io.frontend_sg;
+    int rc = host_link_set_offloads(&nb->link, csum, sg && frontend_flag(be, "feature-gso-tcpv4"),
+                                    sg && frontend_flag(be, "feature-gso-tcpv6"));
+
+    if (rc < 0 && rc != -EOPNOTSUPP)
+        backend_log("setting the tap's offloads: %s", strerror(-rc));
 }
 
 static int map_ring(struct netback *nb, const char *key, struct grant_mapping *map)
@@ -212,6 +233,7 @@ static int vif_connect(struct xenbus_backend *be)
         goto unmap;
     }
     nb->io.frontend_sg = frontend_flag(be, "feature-sg");
+    set_rx_offloads(nb);
     vif_io_attach(&nb->io, nb->tx_map.addr, nb->rx_map.addr);
     if ((rc = backend_loop_add(&nb->loop, nb->evt.fd, on_event, nb)) < 0)
         goto unbind;

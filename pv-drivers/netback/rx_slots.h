@@ -22,7 +22,10 @@ struct rx_slot {
     uint16_t id;
     grant_ref_t gref;
     uint16_t len;      /* bytes of the frame in this page */
+    bool is_extra;     /* answered with the GSO extra-info, its page left empty */
 };
+
+struct rx_meta;
 
 /* Reads req_prod once; false when it overruns the ring (disconnect). */
 bool rx_ring_published(const netif_rx_back_ring_t *ring, RING_IDX *prod);
@@ -31,18 +34,21 @@ bool rx_ring_published(const netif_rx_back_ring_t *ring, RING_IDX *prod);
 unsigned rx_slots_needed(size_t len, bool frontend_sg);
 
 /*
- * Takes the requests for a frame of LEN bytes into SLOTS (NEED of them, from
- * rx_slots_needed). False, with nothing taken, when fewer are published.
+ * Takes the requests for a frame of LEN bytes into SLOTS: NEED pages for
+ * data (from rx_slots_needed), plus, with EXTRA, the slot right after the
+ * first that carries the GSO extra-info. False, with nothing taken, when
+ * fewer are published. Returns the slots taken through *N.
  */
 bool rx_slots_take(netif_rx_back_ring_t *ring, RING_IDX prod, size_t len, unsigned need,
-                   struct rx_slot *slots);
+                   bool extra, struct rx_slot *slots, unsigned *n);
 
 /*
- * Queues the responses of one frame: byte counts and NETRXF_more_data
- * chaining when DELIVERED, NETIF_RSP_ERROR in every slot otherwise (the
- * frontend then drops the frame and keeps its pages).
+ * Queues the responses of one frame: byte counts, META's flags on the
+ * first, the GSO extra-info when META has a type, and NETRXF_more_data
+ * chaining when DELIVERED; NETIF_RSP_ERROR in every slot otherwise (the
+ * frontend then drops the frame and keeps its pages). META may be NULL.
  */
 void rx_slots_respond(netif_rx_back_ring_t *ring, const struct rx_slot *slots, unsigned n,
-                      bool delivered);
+                      bool delivered, const struct rx_meta *meta);
 
 #endif

@@ -124,6 +124,19 @@ static bool parse_continuations(const netif_tx_back_ring_t *ring, RING_IDX prod,
     return true;
 }
 
+static void check_gso(struct tx_packet *pkt, unsigned gso_types)
+{
+    uint8_t type = pkt->gso.u.gso.type;
+
+    if (type == XEN_NETIF_GSO_TYPE_NONE || type > XEN_NETIF_GSO_TYPE_TCPV6 ||
+        !(gso_types & TX_GSO_TYPE(type)))
+        mark_bad(pkt, "GSO type not offered (feature-gso-* = 0)");
+    else if (pkt->gso.u.gso.size == 0)
+        mark_bad(pkt, "GSO with a segment size of 0");
+    else if (!(pkt->flags & NETTXF_csum_blank))
+        mark_bad(pkt, "GSO without NETTXF_csum_blank");
+}
+
 /* The first slot's size is the frame's; its own share is what the others leave. */
 static void settle_sizes(struct tx_packet *pkt)
 {
@@ -140,8 +153,6 @@ static void settle_sizes(struct tx_packet *pkt)
     pkt->data[0].size = (uint16_t)(pkt->size - rest);
     if ((unsigned)pkt->data[0].offset + pkt->data[0].size > NETBACK_PAGE_SIZE)
         mark_bad(pkt, "the first slot crosses its page boundary");
-    if (pkt->has_gso && pkt->gso.u.gso.type != XEN_NETIF_GSO_TYPE_NONE)
-        mark_bad(pkt, "GSO requested but not offered (feature-gso-* = 0)");
 }
 
 /*
@@ -162,7 +173,8 @@ static void incomplete_or_broken(const netif_tx_back_ring_t *ring, RING_IDX prod
     }
 }
 
-void tx_packet_parse(const netif_tx_back_ring_t *ring, RING_IDX prod, struct tx_packet *pkt)
+void tx_packet_parse(const netif_tx_back_ring_t *ring, RING_IDX prod, unsigned gso_types,
+                     struct tx_packet *pkt)
 {
     netif_tx_request_t first;
 
@@ -191,6 +203,8 @@ void tx_packet_parse(const netif_tx_back_ring_t *ring, RING_IDX prod, struct tx_
         return;
     }
     settle_sizes(pkt);
+    if (pkt->has_gso)
+        check_gso(pkt, gso_types);
 }
 
 void tx_packet_consume(netif_tx_back_ring_t *ring, const struct tx_packet *pkt)

@@ -60,8 +60,15 @@ struct tx_packet {
  */
 bool tx_ring_published(const netif_tx_back_ring_t *ring, RING_IDX *prod);
 
-/* Parses the packet at ring->req_cons, reading no slot at or past PROD. */
-void tx_packet_parse(const netif_tx_back_ring_t *ring, RING_IDX prod,
+/* Bit of XEN_NETIF_GSO_TYPE_X in a set of accepted GSO types. */
+#define TX_GSO_TYPE(x) (1u << (x))
+
+/*
+ * Parses the packet at ring->req_cons, reading no slot at or past PROD.
+ * GSO_TYPES: the TX_GSO_TYPE()s the backend offered; a GSO extra of
+ * another type makes the packet BAD.
+ */
+void tx_packet_parse(const netif_tx_back_ring_t *ring, RING_IDX prod, unsigned gso_types,
                      struct tx_packet *pkt);
 
 /* Marks the parsed packet's requests as taken (after OK or BAD only). */

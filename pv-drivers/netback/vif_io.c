@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "backend_log.h"
@@ -15,7 +16,7 @@ int vif_io_init(struct vif_io *io)
         if (!(io->tx_bufs[i] = malloc(VIF_FRAME_MAX)))
             return -ENOMEM;
     for (unsigned i = 0; i < VIF_RX_BATCH; i++)
-        if (!(io->rx_bufs[i] = malloc(VIF_FRAME_MAX)))
+        if (!(io->rx_bufs[i] = malloc(VIF_FRAME_MAX + sizeof(struct virtio_net_hdr))))
             return -ENOMEM;
     return 0;
 }
@@ -67,9 +68,22 @@ static void grant_copy_all(struct vif_io *io, struct gntdev_grant_copy_segment *
 
 /* ---- tx: frontend -> tap ---- */
 
+/* With a vnet header the host stack finishes checksums and segments; without, we checksum. */
+static int tx_prepare(struct vif_io *io, const struct tx_packet *pkt, uint8_t *frame,
+                      struct virtio_net_hdr *hdr, const char **why)
+{
+    if (io->vnet)
+        return vnet_hdr_from_guest(pkt, frame, hdr, why);
+    if (pkt->flags & NETTXF_csum_blank)
+        return frame_complete_checksum(frame, pkt->size, why);
+    return 0;
+}
+
 static int16_t tx_deliver(struct vif_io *io, unsigned i)
 {
     struct tx_packet *pkt = &io->tx_pkts[i];
+    struct virtio_net_hdr hdr;
+    struct iovec iov[2];
     const char *why;
 
     if (pkt->verdict == TX_PACKET_BAD) {
@@ -84,14 +98,17 @@ static int16_t tx_deliver(struct vif_io *io, unsigned i)
             return NETIF_RSP_ERROR;
         }
     }
-    if ((pkt->flags & NETTXF_csum_blank) &&
-        frame_complete_checksum(io->tx_bufs[i], pkt->size, &why) < 0) {
+    if (tx_prepare(io, pkt, io->tx_bufs[i], &hdr, &why) < 0) {
         io->stats.tx_errors++;
         log_fault(io, "tx packet refused", why);
         return NETIF_RSP_ERROR;
     }
+    iov[0].iov_base = &hdr;
+    iov[0].iov_len = io->vnet ? sizeof(hdr) : 0;
+    iov[1].iov_base = io->tx_bufs[i];
+    iov[1].iov_len = pkt->size;
     /* A full tap queue loses the frame as a full wire would; the guest's TCP resends. */
-    if (write(io->tap_fd, io->tx_bufs[i], pkt->size) != (ssize_t)pkt->size) {
+    if (writev(io->tap_fd, iov, 2) != (ssize_t)(iov[0].iov_len + pkt->size)) {
         io->stats.tx_dropped++;
         return NETIF_RSP_OKAY;
     }
@@ -108,7 +125,7 @@ static unsigned tx_gather(struct vif_io *io, RING_IDX prod)
     while (n < VIF_TX_BATCH) {
         struct tx_packet *pkt = &io->tx_pkts[n];
 
-        tx_packet_parse(&io->tx, prod, pkt);
+        tx_packet_parse(&io->tx, prod, io->tx_gso_types, pkt);
         if (pkt->verdict == TX_INCOMPLETE)
             break;
         if (pkt->verdict == TX_RING_BROKEN) {
@@ -158,6 +175,11 @@ static void service_tx(struct vif_io *io)
 
 /* ---- rx: tap -> frontend ---- */
 
+static size_t rx_hdr_len(const struct vif_io *io)
+{
+    return io->vnet ? sizeof(struct virtio_net_hdr) : 0;
+}
+
 /* The next frame for slot N of the batch: the one held back last time, or a fresh read. */
 static bool rx_next_frame(struct vif_io *io, unsigned n)
 {
@@ -167,13 +189,13 @@ static bool rx_next_frame(struct vif_io *io, unsigned n)
         io->rx_held = 0;
         return true;
     }
-    got = read(io->tap_fd, io->rx_bufs[n], VIF_FRAME_MAX);
-    if (got <= 0) {
+    got = read(io->tap_fd, io->rx_bufs[n], VIF_FRAME_MAX + rx_hdr_len(io));
+    if (got <= (ssize_t)rx_hdr_len(io)) {
         if (got < 0 && errno != EAGAIN && errno != EINTR)
             backend_log("reading the tap device: %s", strerror(errno));
         return false;
     }
-    io->rx_lens[n] = (size_t)got;
+    io->rx_lens[n] = (size_t)got - rx_hdr_len(io);
     return true;
 }
 
@@ -191,17 +213,17 @@ static void rx_hold(struct vif_io *io, unsigned n)
 
 static void rx_deliver(struct vif_io *io, unsigned n)
 {
-    unsigned at = 0;
+    unsigned slot = 0, seg = 0;
     int notify;
 
     for (unsigned i = 0; i < n; i++)
-        at += io->rx_nslots[i];
-    grant_copy_all(io, io->rx_segs, at);
-    at = 0;
+        seg += io->rx_nsegs[i];
+    grant_copy_all(io, io->rx_segs, seg);
+    seg = 0;
     for (unsigned i = 0; i < n; i++) {
         bool ok = true;
 
-        for (unsigned s = at; s < at + io->rx_nslots[i]; s++)
+        for (unsigned s = seg; s < seg + io->rx_nsegs[i]; s++)
             ok = ok && io->rx_segs[s].status == GNTST_okay;
         if (ok) {
             io->stats.rx_packets++;
@@ -210,37 +232,59 @@ static void rx_deliver(struct vif_io *io, unsigned n)
             io->stats.rx_errors++;
             log_fault(io, "rx frame lost", "a posted rx page could not be written (bad grant ref?)");
         }
-        rx_slots_respond(&io->rx, &io->rx_slots[at], io->rx_nslots[i], ok);
-        at += io->rx_nslots[i];
+        rx_slots_respond(&io->rx, &io->rx_slots[slot], io->rx_nslots[i], ok, &io->rx_meta[i]);
+        slot += io->rx_nslots[i];
+        seg += io->rx_nsegs[i];
     }
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&io->rx, notify);
     notify_if(io, notify);
 }
 
+/* What the frontend is told about frame N; false when it cannot be told (dropped). */
+static bool rx_describe(struct vif_io *io, unsigned n)
+{
+    const char *why;
+
+    if (!io->vnet) {
+        memset(&io->rx_meta[n], 0, sizeof(io->rx_meta[n]));
+        return true;
+    }
+    if (vnet_hdr_to_guest((const struct virtio_net_hdr *)io->rx_bufs[n], &io->rx_meta[n],
+                          &why) < 0) {
+        log_fault(io, "rx frame dropped", why);
+        return false;
+    }
+    return true;
+}
+
 /*
- * Fills a batch. Returns the pages the held-back frame needs (0 if none
- * was held back), and the frames in the batch through *N.
+ * Fills a batch. Returns the slots the held-back frame needs (0 if none
+ * was held back), and the frames in the batch through *COUNT.
  */
 static unsigned rx_gather(struct vif_io *io, RING_IDX prod, unsigned *count)
 {
-    unsigned n = 0, slot = 0;
+    unsigned n = 0, slot = 0, seg = 0;
 
     while (n < VIF_RX_BATCH && rx_next_frame(io, n)) {
-        unsigned need = rx_slots_needed(io->rx_lens[n], io->frontend_sg);
+        unsigned need = rx_slots_needed(io->rx_lens[n], io->frontend_sg), taken;
+        bool extra;
 
-        if (need == 0) {
-            io->stats.rx_dropped++;   /* too big for what the frontend accepts */
+        if (need == 0 || !rx_describe(io, n)) {
+            io->stats.rx_dropped++;   /* too big for what the frontend accepts, or unsayable */
             continue;
         }
-        if (!rx_slots_take(&io->rx, prod, io->rx_lens[n], need, &io->rx_slots[slot])) {
+        extra = io->rx_meta[n].gso_type != XEN_NETIF_GSO_TYPE_NONE;
+        if (!rx_slots_take(&io->rx, prod, io->rx_lens[n], need, extra, &io->rx_slots[slot],
+                           &taken)) {
             *count = n;
             rx_hold(io, n);
-            return need;
+            return need + (extra ? 1 : 0);
         }
-        io->rx_nslots[n] = need;
-        grant_copy_plan_rx(&io->rx_slots[slot], need, io->domid, io->rx_bufs[n],
-                           &io->rx_segs[slot]);
-        slot += need;
+        io->rx_nslots[n] = taken;
+        io->rx_nsegs[n] = grant_copy_plan_rx(&io->rx_slots[slot], taken, io->domid,
+                                             io->rx_bufs[n] + rx_hdr_len(io), &io->rx_segs[seg]);
+        slot += taken;
+        seg += io->rx_nsegs[n];
         n++;
     }
     *count = n;

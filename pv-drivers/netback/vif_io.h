@@ -13,6 +13,7 @@
 #include "grant_dev.h"
 #include "rx_slots.h"
 #include "tx_packet.h"
+#include "vnet_hdr.h"
 
 /* Packets per grant-copy call in each direction. */
 #define VIF_TX_BATCH 32
@@ -28,6 +29,9 @@ struct vif_io {
     uint16_t domid;
     int tap_fd;
     bool frontend_sg;           /* the frontend accepts multi-page rx frames */
+    /* The tap carries a virtio_net_hdr before each frame (offloads pass through). */
+    bool vnet;
+    unsigned tx_gso_types;      /* TX_GSO_TYPE()s offered to the frontend */
     struct grant_dev *gnt;
     struct event_channel *evt;
     netif_tx_back_ring_t tx;
@@ -43,11 +47,14 @@ struct vif_io {
     struct gntdev_grant_copy_segment tx_segs[VIF_TX_BATCH * NETBACK_TX_MAX_DATA_SLOTS];
     unsigned tx_seg_first[VIF_TX_BATCH + 1];
 
+    /* Each: the tap's virtio_net_hdr (when vnet), then the frame. */
     uint8_t *rx_bufs[VIF_RX_BATCH];
-    size_t rx_lens[VIF_RX_BATCH];
+    size_t rx_lens[VIF_RX_BATCH];       /* of the frame alone */
     unsigned rx_held;           /* frames read from the tap, not yet delivered (0 or 1 left over) */
-    struct rx_slot rx_slots[VIF_RX_BATCH * NETBACK_RX_MAX_SLOTS];
+    struct rx_meta rx_meta[VIF_RX_BATCH];
+    struct rx_slot rx_slots[VIF_RX_BATCH * (NETBACK_RX_MAX_SLOTS + 1)];
     unsigned rx_nslots[VIF_RX_BATCH];
+    unsigned rx_nsegs[VIF_RX_BATCH];
     struct gntdev_grant_copy_segment rx_segs[VIF_RX_BATCH * NETBACK_RX_MAX_SLOTS];
 };
 

@@ -16,6 +16,7 @@
 #include "grant_copy_plan.h"
 #include "rx_slots.h"
 #include "tx_packet.h"
+#include "vnet_hdr.h"
 
 /* ---- a tx ring with a frontend's view of it ---- */
 
@@ -89,7 +90,7 @@ static void test_tx_single_slot(void **state)
 
     put_tx(f, 7, 100, 0, 3, 60);
     prod = publish(f);
-    tx_packet_parse(&f->back, prod, &f->pkt);
+    tx_packet_parse(&f->back, prod, 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_OK);
     assert_int_equal(f->pkt.n_requests, 1);
     assert_int_equal(f->pkt.n_data, 1);
@@ -117,7 +118,7 @@ static void test_tx_multi_slot_sizes(void **state)
     put_tx(f, 10, 3096, NETTXF_more_data | NETTXF_csum_blank, 1, 5000);
     put_tx(f, 11, 0, 0, 2, 4000);
     prod = publish(f);
-    tx_packet_parse(&f->back, prod, &f->pkt);
+    tx_packet_parse(&f->back, prod, 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_OK);
     assert_int_equal(f->pkt.n_requests, 2);
     assert_int_equal(f->pkt.data[0].size, 1000);
@@ -144,7 +145,7 @@ static void test_tx_empty_slot_not_copied(void **state)
     put_tx(f, 1, 0, NETTXF_more_data, 1, 100);
     put_tx(f, 2, 0, NETTXF_more_data, 2, 0);
     put_tx(f, 3, 0, 0, 3, 40);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_OK);
     assert_int_equal(grant_copy_plan_tx(&f->pkt, 1, buf, segs), 2);
     assert_int_equal(segs[1].source.foreign.ref, 3);
@@ -156,10 +157,10 @@ static void test_tx_incomplete_then_complete(void **state)
     struct tx_fixture *f = *state;
 
     put_tx(f, 1, 0, NETTXF_more_data, 1, 3000);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_INCOMPLETE);
     put_tx(f, 2, 0, 0, 2, 1000);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_OK);
     assert_int_equal(f->pkt.data[0].size, 2000);
 }
@@ -171,7 +172,7 @@ static void test_tx_extra_gso_refused(void **state)
     put_tx(f, 1, 0, NETTXF_extra_info | NETTXF_more_data, 9, 3000);
     put_extra(f, XEN_NETIF_EXTRA_TYPE_GSO, 0, XEN_NETIF_GSO_TYPE_TCPV4);
     put_tx(f, 2, 0, 0, 10, 1000);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
     assert_non_null(strstr(f->pkt.why, "GSO"));
     assert_int_equal(f->pkt.n_requests, 3);
@@ -187,6 +188,33 @@ static void test_tx_extra_gso_refused(void **state)
     assert_int_equal(f->back.rsp_prod_pvt, 3);
 }
 
+static void test_tx_gso_when_offered(void **state)
+{
+    struct tx_fixture *f = *state;
+    unsigned v4 = TX_GSO_TYPE(XEN_NETIF_GSO_TYPE_TCPV4);
+
+    put_tx(f, 1, 0, NETTXF_extra_info | NETTXF_more_data | NETTXF_csum_blank, 9, 6000);
+    put_extra(f, XEN_NETIF_EXTRA_TYPE_GSO, 0, XEN_NETIF_GSO_TYPE_TCPV4);
+    put_tx(f, 2, 0, 0, 10, 2000);
+    tx_packet_parse(&f->back, publish(f), v4, &f->pkt);
+    assert_int_equal(f->pkt.verdict, TX_PACKET_OK);
+    assert_true(f->pkt.has_gso);
+    assert_int_equal(f->pkt.gso.u.gso.size, 1448);
+    tx_packet_consume(&f->back, &f->pkt);
+
+    /* IPv6 GSO was not offered; GSO without csum_blank is refused. */
+    put_tx(f, 1, 0, NETTXF_extra_info | NETTXF_csum_blank, 11, 2000);
+    put_extra(f, XEN_NETIF_EXTRA_TYPE_GSO, 0, XEN_NETIF_GSO_TYPE_TCPV6);
+    tx_packet_parse(&f->back, publish(f), v4, &f->pkt);
+    assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
+    tx_packet_consume(&f->back, &f->pkt);
+    put_tx(f, 1, 0, NETTXF_extra_info, 12, 2000);
+    put_extra(f, XEN_NETIF_EXTRA_TYPE_GSO, 0, XEN_NETIF_GSO_TYPE_TCPV4);
+    tx_packet_parse(&f->back, publish(f), v4, &f->pkt);
+    assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
+    assert_non_null(strstr(f->pkt.why, "csum_blank"));
+}
+
 static void test_tx_extra_chain(void **state)
 {
     struct tx_fixture *f = *state;
@@ -195,7 +223,7 @@ static void test_tx_extra_chain(void **state)
     put_tx(f, 1, 0, NETTXF_extra_info, 4, 64);
     put_extra(f, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, XEN_NETIF_EXTRA_FLAG_MORE, 0);
     put_extra(f, XEN_NETIF_EXTRA_TYPE_HASH, 0, 0);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_OK);
     assert_int_equal(f->pkt.n_requests, 3);
     assert_int_equal(f->pkt.n_data, 1);
@@ -208,7 +236,7 @@ static void test_tx_extra_bad_types(void **state)
 
     put_tx(f, 1, 0, NETTXF_extra_info, 1, 64);
     put_extra(f, XEN_NETIF_EXTRA_TYPE_MAX, 0, 0);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
     assert_int_equal(f->pkt.n_requests, 2);
     tx_packet_consume(&f->back, &f->pkt);
@@ -216,7 +244,7 @@ static void test_tx_extra_bad_types(void **state)
     put_tx(f, 1, 0, NETTXF_extra_info, 2, 64);
     put_extra(f, XEN_NETIF_EXTRA_TYPE_HASH, XEN_NETIF_EXTRA_FLAG_MORE, 0);
     put_extra(f, XEN_NETIF_EXTRA_TYPE_HASH, 0, 0);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
     assert_non_null(strstr(f->pkt.why, "twice"));
     assert_int_equal(f->pkt.n_requests, 3);
@@ -227,7 +255,7 @@ static void test_tx_extra_missing_is_incomplete(void **state)
     struct tx_fixture *f = *state;
 
     put_tx(f, 1, 0, NETTXF_extra_info, 1, 64);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_INCOMPLETE);
 }
 
@@ -236,26 +264,26 @@ static void test_tx_malformed_sizes(void **state)
     struct tx_fixture *f = *state;
 
     put_tx(f, 1, 0, 0, 1, 13);                       /* shorter than Ethernet */
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
     tx_packet_consume(&f->back, &f->pkt);
 
     put_tx(f, 1, 4000, 0, 2, 200);                   /* crosses the page */
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
     assert_non_null(strstr(f->pkt.why, "page boundary"));
     tx_packet_consume(&f->back, &f->pkt);
 
     put_tx(f, 1, 0, NETTXF_more_data, 3, 100);       /* continuation larger than the frame */
     put_tx(f, 2, 0, 0, 4, 101);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
     assert_int_equal(f->pkt.n_requests, 2);
     tx_packet_consume(&f->back, &f->pkt);
 
     put_tx(f, 1, 0, NETTXF_more_data, 5, 5000);      /* continuation crosses its page */
     put_tx(f, 2, 100, 0, 6, 4000);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
     assert_int_equal(f->pkt.n_requests, 2);
 }
@@ -268,7 +296,7 @@ static void test_tx_too_many_slots_consumed_whole(void **state)
     for (unsigned i = 0; i < n; i++)
         put_tx(f, i, 0, i + 1 < n ? NETTXF_more_data : 0, (uint16_t)i, i == 0 ? 2000 : 10);
     put_tx(f, 99, 0, 0, 99, 60);                     /* the next packet stays intact */
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
     assert_int_equal(f->pkt.n_requests, n);
     tx_packet_consume(&f->back, &f->pkt);
@@ -276,7 +304,7 @@ static void test_tx_too_many_slots_consumed_whole(void **state)
     for (unsigned i = 0; i < n; i++)
         assert_int_equal(RING_GET_RESPONSE(&f->back, i)->id, i);
 
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_OK);
     assert_int_equal(f->pkt.data[0].gref, 99);
 }
@@ -287,7 +315,7 @@ static void test_tx_endless_packet_breaks_ring(void **state)
 
     for (unsigned i = 0; i < RING_SIZE(&f->front); i++)
         put_tx(f, i, 0, NETTXF_more_data, (uint16_t)i, 100);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_RING_BROKEN);
     assert_non_null(f->pkt.why);
 }
@@ -328,7 +356,7 @@ static void test_tx_indexes_wrap(void **state)
     put_tx(f, 1, 0, NETTXF_more_data, 1, 300);
     put_tx(f, 2, 0, NETTXF_more_data, 2, 100);
     put_tx(f, 3, 0, 0, 3, 100);
-    tx_packet_parse(&f->back, publish(f), &f->pkt);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
     assert_int_equal(f->pkt.verdict, TX_PACKET_OK);
     assert_int_equal(f->pkt.n_requests, 3);
     tx_packet_consume(&f->back, &f->pkt);
@@ -413,6 +441,70 @@ static void test_csum_tcp6_after_hop_by_hop(void **state)
     memcpy(tcp + 20, payload, 21);
     assert_int_equal(frame_complete_checksum(frame, 14 + 40 + 8 + l4len, &why), 0);
     assert_int_equal(tcp[16] << 8 | tcp[17], 0x2134);
+}
+
+static void test_vnet_from_guest(void **state)
+{
+    struct tx_packet pkt;
+    struct virtio_net_hdr hdr;
+    uint8_t frame[128];
+    const char *why = NULL;
+
+    (void)state;
+    memset(&pkt, 0, sizeof(pkt));
+    pkt.size = (uint16_t)build_ipv4(frame, 6);
+    pkt.flags = NETTXF_data_validated;
+    assert_int_equal(vnet_hdr_from_guest(&pkt, frame, &hdr, &why), 0);
+    assert_int_equal(hdr.flags, VIRTIO_NET_HDR_F_DATA_VALID);
+
+    pkt.flags = NETTXF_csum_blank | NETTXF_data_validated;
+    assert_int_equal(vnet_hdr_from_guest(&pkt, frame, &hdr, &why), 0);
+    assert_int_equal(hdr.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+    assert_int_equal(hdr.csum_start, 14 + 20);
+    assert_int_equal(hdr.csum_offset, 16);
+    assert_int_equal(hdr.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+
+    pkt.has_gso = true;
+    pkt.gso.type = XEN_NETIF_EXTRA_TYPE_GSO;
+    pkt.gso.u.gso.type = XEN_NETIF_GSO_TYPE_TCPV4;
+    pkt.gso.u.gso.size = 1448;
+    assert_int_equal(vnet_hdr_from_guest(&pkt, frame, &hdr, &why), 0);
+    assert_int_equal(hdr.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+    assert_int_equal(hdr.gso_size, 1448);
+    assert_int_equal(hdr.hdr_len, 14 + 20 + 20);
+
+    pkt.gso.u.gso.type = XEN_NETIF_GSO_TYPE_TCPV6;     /* an IPv4 frame */
+    assert_int_equal(vnet_hdr_from_guest(&pkt, frame, &hdr, &why), -1);
+    pkt.size = (uint16_t)build_ipv4(frame, 17);         /* UDP cannot be TCP-segmented */
+    pkt.gso.u.gso.type = XEN_NETIF_GSO_TYPE_TCPV4;
+    assert_int_equal(vnet_hdr_from_guest(&pkt, frame, &hdr, &why), -1);
+}
+
+static void test_vnet_to_guest(void **state)
+{
+    struct virtio_net_hdr hdr = { 0 };
+    struct rx_meta meta;
+    const char *why = NULL;
+
+    (void)state;
+    assert_int_equal(vnet_hdr_to_guest(&hdr, &meta, &why), 0);
+    assert_int_equal(meta.flags, 0);
+    assert_int_equal(meta.gso_type, XEN_NETIF_GSO_TYPE_NONE);
+    hdr.flags = VIRTIO_NET_HDR_F_DATA_VALID;
+    assert_int_equal(vnet_hdr_to_guest(&hdr, &meta, &why), 0);
+    assert_int_equal(meta.flags, NETRXF_data_validated);
+    hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+    hdr.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
+    hdr.gso_size = 1428;
+    assert_int_equal(vnet_hdr_to_guest(&hdr, &meta, &why), 0);
+    assert_int_equal(meta.flags, NETRXF_csum_blank | NETRXF_data_validated);
+    assert_int_equal(meta.gso_type, XEN_NETIF_GSO_TYPE_TCPV6);
+    assert_int_equal(meta.gso_size, 1428);
+    hdr.gso_type = VIRTIO_NET_HDR_GSO_UDP;
+    assert_int_equal(vnet_hdr_to_guest(&hdr, &meta, &why), -1);
+    hdr.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+    hdr.gso_size = 0;
+    assert_int_equal(vnet_hdr_to_guest(&hdr, &meta, &why), -1);
 }
 
 static void test_csum_refusals(void **state)
@@ -518,16 +610,18 @@ static void test_rx_take_and_respond(void **state)
     struct gntdev_grant_copy_segment segs[NETBACK_RX_MAX_SLOTS];
     static uint8_t frame[9000];
     RING_IDX prod;
+    unsigned n;
 
     post_rx(f, 2);
     assert_true(rx_ring_published(&f->back, &prod));
     /* Three pages needed, two posted: nothing is taken. */
-    assert_false(rx_slots_take(&f->back, prod, 9000, 3, slots));
+    assert_false(rx_slots_take(&f->back, prod, 9000, 3, false, slots, &n));
     assert_int_equal(f->back.req_cons, 0);
 
     post_rx(f, 2);
     assert_true(rx_ring_published(&f->back, &prod));
-    assert_true(rx_slots_take(&f->back, prod, 9000, 3, slots));
+    assert_true(rx_slots_take(&f->back, prod, 9000, 3, false, slots, &n));
+    assert_int_equal(n, 3);
     assert_int_equal(f->back.req_cons, 3);
     assert_int_equal(slots[0].len, 4096);
     assert_int_equal(slots[2].len, 9000 - 8192);
@@ -540,7 +634,7 @@ static void test_rx_take_and_respond(void **state)
     assert_int_equal(segs[1].dest.foreign.domid, 4);
     assert_int_equal(segs[1].dest.foreign.offset, 0);
 
-    rx_slots_respond(&f->back, slots, 3, true);
+    rx_slots_respond(&f->back, slots, 3, true, NULL);
     RING_PUSH_RESPONSES(&f->back);
     assert_int_equal(f->sring->rsp_prod, 3);
     assert_int_equal(RING_GET_RESPONSE(&f->front, 0)->flags, NETRXF_more_data);
@@ -550,10 +644,59 @@ static void test_rx_take_and_respond(void **state)
     assert_int_equal(RING_GET_RESPONSE(&f->front, 2)->id, 2);
 
     assert_true(rx_ring_published(&f->back, &prod));
-    assert_true(rx_slots_take(&f->back, prod, 100, 1, slots));
-    rx_slots_respond(&f->back, slots, 1, false);
+    assert_true(rx_slots_take(&f->back, prod, 100, 1, false, slots, &n));
+    rx_slots_respond(&f->back, slots, 1, false, NULL);
     assert_int_equal(RING_GET_RESPONSE(&f->back, 3)->status, NETIF_RSP_ERROR);
     assert_int_equal(RING_GET_RESPONSE(&f->back, 3)->id, 3);
+}
+
+static void test_rx_gso_extra_slot(void **state)
+{
+    struct rx_fixture *f = *state;
+    struct rx_slot slots[NETBACK_RX_MAX_SLOTS + 1];
+    struct gntdev_grant_copy_segment segs[NETBACK_RX_MAX_SLOTS];
+    static uint8_t frame[5000];
+    struct rx_meta meta = { NETRXF_csum_blank | NETRXF_data_validated,
+                            XEN_NETIF_GSO_TYPE_TCPV4, 1448 };
+    struct netif_extra_info extra;
+    RING_IDX prod;
+    unsigned n;
+
+    post_rx(f, 3);
+    assert_true(rx_ring_published(&f->back, &prod));
+    assert_true(rx_slots_take(&f->back, prod, 5000, 2, true, slots, &n));
+    assert_int_equal(n, 3);
+    assert_true(slots[1].is_extra);
+    assert_int_equal(slots[0].len, 4096);
+    assert_int_equal(slots[2].len, 5000 - 4096);
+    /* The extra-info slot's page gets no data. */
+    assert_int_equal(grant_copy_plan_rx(slots, n, 1, frame, segs), 2);
+    assert_int_equal(segs[1].dest.foreign.ref, 502);
+    assert_ptr_equal(segs[1].source.virt, frame + 4096);
+
+    rx_slots_respond(&f->back, slots, n, true, &meta);
+    assert_int_equal(RING_GET_RESPONSE(&f->back, 0)->flags,
+                     NETRXF_more_data | NETRXF_csum_blank | NETRXF_data_validated |
+                     NETRXF_extra_info);
+    assert_int_equal(RING_GET_RESPONSE(&f->back, 0)->status, 4096);
+    memcpy(&extra, RING_GET_RESPONSE(&f->back, 1), sizeof(extra));
+    assert_int_equal(extra.type, XEN_NETIF_EXTRA_TYPE_GSO);
+    assert_int_equal(extra.flags, 0);
+    assert_int_equal(extra.u.gso.type, XEN_NETIF_GSO_TYPE_TCPV4);
+    assert_int_equal(extra.u.gso.size, 1448);
+    assert_int_equal(RING_GET_RESPONSE(&f->back, 2)->flags, 0);
+    assert_int_equal(RING_GET_RESPONSE(&f->back, 2)->status, 5000 - 4096);
+    assert_int_equal(RING_GET_RESPONSE(&f->back, 2)->id, 2);
+
+    /* Undelivered: three error responses chained, no extra-info. */
+    post_rx(f, 3);
+    assert_true(rx_ring_published(&f->back, &prod));
+    assert_true(rx_slots_take(&f->back, prod, 5000, 2, true, slots, &n));
+    rx_slots_respond(&f->back, slots, n, false, &meta);
+    for (unsigned i = 3; i < 6; i++) {
+        assert_int_equal(RING_GET_RESPONSE(&f->back, i)->status, NETIF_RSP_ERROR);
+        assert_int_equal(RING_GET_RESPONSE(&f->back, i)->flags, i < 5 ? NETRXF_more_data : 0);
+    }
 }
 
 static void test_rx_prod_overrun_refused(void **state)
@@ -573,6 +716,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tx_empty_slot_not_copied, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_tx_incomplete_then_complete, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_tx_extra_gso_refused, tx_setup, tx_teardown),
+        cmocka_unit_test_setup_teardown(test_tx_gso_when_offered, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_tx_extra_chain, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_tx_extra_bad_types, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_tx_extra_missing_is_incomplete, tx_setup, tx_teardown),
@@ -585,10 +729,13 @@ int main(void)
         cmocka_unit_test(test_csum_udp4),
         cmocka_unit_test(test_csum_tcp4_with_vlan),
         cmocka_unit_test(test_csum_tcp6_after_hop_by_hop),
+        cmocka_unit_test(test_vnet_from_guest),
+        cmocka_unit_test(test_vnet_to_guest),
         cmocka_unit_test(test_csum_refusals),
         cmocka_unit_test(test_csum_udp_zero_becomes_ffff),
         cmocka_unit_test(test_rx_slots_needed),
         cmocka_unit_test_setup_teardown(test_rx_take_and_respond, rx_setup, rx_teardown),
+        cmocka_unit_test_setup_teardown(test_rx_gso_extra_slot, rx_setup, rx_teardown),
         cmocka_unit_test_setup_teardown(test_rx_prod_overrun_refused, rx_setup, rx_teardown),
     };
 
