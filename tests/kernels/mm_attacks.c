@@ -806,3 +806,70 @@ TEST(machphys_mfn_list_and_maximum_gpfn)
     EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_maximum_gpfn, &nobody), XEN_ESRCH);
     EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_maximum_gpfn, NOT_MAPPED), XEN_EFAULT);
 }
+
+/*
+ * Extents larger than a page: machine-contiguous and aligned to their
+ * size, charged whole against max_pages, refused past the caller's order
+ * limit; a call stops at the first extent it cannot give and says how many
+ * it gave. Room is made by giving back the top of our pseudo-physical
+ * space (not mapped by the boot tables), which is populated again after.
+ */
+#define BIG_ORDER 9
+#define BIG_PAGES (1UL << BIG_ORDER)
+static xen_pfn_t room[BIG_PAGES];
+
+TEST(extents_larger_than_a_page)
+{
+    unsigned long *p2m = (unsigned long *)start_info->mfn_list;
+    unsigned long first = start_info->nr_pages - BIG_PAGES;
+    domid_t self = DOMID_SELF;
+    long before = HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
+    struct xen_memory_reservation res = { .nr_extents = BIG_PAGES, .domid = DOMID_SELF };
+    xen_pfn_t extent[2] = { 0, 0 };
+    unsigned int misplaced = 0;
+
+    for (unsigned long i = 0; i < BIG_PAGES; i++)
+        room[i] = p2m[first + i];
+    set_xen_guest_handle(res.extent_start, room);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res), BIG_PAGES);
+
+    /* One order-9 extent fits exactly; a second one would pass max_pages. */
+    res.nr_extents = 2;
+    res.extent_order = BIG_ORDER;
+    set_xen_guest_handle(res.extent_start, extent);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_increase_reservation, &res), 1);
+    EXPECT_NE(extent[0], 0);
+    EXPECT_EQ(extent[0] % BIG_PAGES, 0);
+    EXPECT_EQ(extent[1], 0);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before);
+    res.nr_extents = 1;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res), 1);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before - (long)BIG_PAGES);
+
+    /* Larger than the room left, or than any caller may ask for. */
+    res.extent_order = BIG_ORDER + 1;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_increase_reservation, &res), 0);
+    res.extent_order = 13;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_increase_reservation, &res), 0);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_populate_physmap, &res), 0);
+    /* Contiguous below 1 MiB: there is no such room. */
+    res.extent_order = BIG_ORDER;
+    res.mem_flags = XENMEMF_address_bits(20);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_increase_reservation, &res), 0);
+    res.mem_flags = 0;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before - (long)BIG_PAGES);
+
+    /* populate_physmap: the extent names the first pfn, the M2P learns all. */
+    extent[0] = first;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_populate_physmap, &res), 1);
+    EXPECT_EQ(extent[0] % BIG_PAGES, 0);
+    for (unsigned long i = 0; i < BIG_PAGES; i++) {
+        misplaced += mfn_to_pfn(extent[0] + i) != first + i;
+        p2m[first + i] = extent[0] + i;
+    }
+    EXPECT_EQ(misplaced, 0);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before);
+    /* Full again: nothing more. */
+    res.extent_order = 0;
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_increase_reservation, &res), 0);
+}

@@ -3,7 +3,7 @@
  * a domain and the hypervisor (within max_pages), the queries Linux makes
  * at boot, and dom0's view of the machine memory map.
  *
- * The reservation calls are batched: after MEMOP_BATCH extents the call
+ * The reservation calls are batched: after MEMOP_BATCH frames the call
  * continues with the progress encoded in the command (bits 6 and up), as
  * Xen does, so a large balloon request never holds the CPU for long.
  */
@@ -42,16 +42,36 @@ static bool extent_write(const struct xen_memory_reservation *r, uint64_t i, uin
                          sizeof(v)) == 0;
 }
 
+/*
+ * One extent of 2^order frames: a single frame, or a machine-contiguous run
+ * aligned to its size (the buddy allocator's blocks are), charged whole
+ * against max_pages and below 2^address_bits when the flags ask for it.
+ */
+static mfn_t alloc_extent(struct domain *d, const struct xen_memory_reservation *r)
+{
+    unsigned bits = XENMEMF_get_address_bits(r->mem_flags);
+
+    if (r->extent_order == 0 && bits == 0)
+        return domain_alloc_page(d);
+    return domain_alloc_contiguous(d, r->extent_order, bits, true);
+}
+
+static void free_extent(struct domain *d, mfn_t mfn, unsigned order)
+{
+    for (uint64_t j = 0; j < (1ULL << order); j++)
+        domain_give_back_page(d, mfn + j);
+}
+
 /* One extent; false stops the batch (the count returned says how far). */
 static bool increase_one(struct domain *d, const struct xen_memory_reservation *r,
                          uint64_t i)
 {
-    mfn_t mfn = domain_alloc_page(d);
+    mfn_t mfn = alloc_extent(d, r);
 
     if (mfn == INVALID_MFN)
         return false;
     if (r->extent_start.p && !extent_write(r, i, mfn)) {
-        domain_give_back_page(d, mfn);
+        free_extent(d, mfn, r->extent_order);
         return false;
     }
     return true;
@@ -65,15 +85,16 @@ static bool populate_one(struct domain *d, const struct xen_memory_reservation *
 
     if (!extent_read(r, i, &gpfn))
         return false;
-    mfn = domain_alloc_page(d);
+    mfn = alloc_extent(d, r);
     if (mfn == INVALID_MFN)
         return false;
-    /* Not translated: the guest learns the frame and keeps its own p2m. */
+    /* Not translated: the guest learns the frames and keeps its own p2m. */
     if (!extent_write(r, i, mfn)) {
-        domain_give_back_page(d, mfn);
+        free_extent(d, mfn, r->extent_order);
         return false;
     }
-    m2p_set(mfn, gpfn);
+    for (uint64_t j = 0; j < (1ULL << r->extent_order); j++)
+        m2p_set(mfn + j, gpfn + j);
     return true;
 }
 
@@ -105,15 +126,15 @@ static long reservation_op(unsigned cmd, uint64_t start, uint64_t arg)
     d = pv_mm_target_domain(r.domid, &err);
     if (!d)
         return (long)start;
-    /* Frames are handed out one at a time; a contiguous extent cannot be
-     * promised, so larger orders are refused (nothing done), except when
-     * giving frames back. */
-    if (r.extent_order > (cmd == XENMEM_decrease_reservation ? 9u : 0u))
+    /* The caller's limit, whichever domain the frames are for (Xen's rule). */
+    if (r.extent_order > (current_domain()->is_privileged ? PV_MAX_EXTENT_ORDER
+                                                          : PV_DOMU_MAX_EXTENT_ORDER))
         return (long)start;
     for (uint64_t i = start; i < r.nr_extents; i++) {
         bool ok;
 
-        if (i - start == MEMOP_BATCH)
+        /* Bounded in frames, not extents: an order-12 extent is 4096. */
+        if (i > start && ((i - start) << r.extent_order) >= MEMOP_BATCH)
             return hypercall_continue(hypercall_regs(),
                                       cmd | (i << MEMOP_EXTENT_SHIFT), arg, 0, 0, 0);
         if (cmd == XENMEM_increase_reservation)

@@ -32,6 +32,10 @@ int domain_give_back_page(struct domain *d, mfn_t mfn);
 /* XENMEM_exchange: machine-contiguous frames (below 2^address_bits unless
  * 0), and whether a frame is referenced by nothing but its allocation. */
 #define PT_MAX_CONTIGUOUS_ORDER 9
+/* The largest extent a reservation call may ask for: Xen's limits for a
+ * domU (9, a 2 MiB superpage) and for the control/hardware domain (12). */
+#define PV_MAX_EXTENT_ORDER     12
+#define PV_DOMU_MAX_EXTENT_ORDER 9
 mfn_t domain_alloc_contiguous(struct domain *d, unsigned order, unsigned address_bits,
                               bool within_limit);
 bool domain_page_is_unused(struct domain *d, mfn_t mfn);

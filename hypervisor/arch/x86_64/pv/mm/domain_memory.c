@@ -211,7 +211,7 @@ mfn_t domain_alloc_contiguous(struct domain *d, unsigned order, unsigned address
     void *va;
     mfn_t first;
 
-    if (order > PT_MAX_CONTIGUOUS_ORDER)
+    if (order > PV_MAX_EXTENT_ORDER)
         return INVALID_MFN;
     pv_mm_env();
     spin_lock(&pv_mm_lock);
