@@ -1,6 +1,7 @@
 """PV test kernels for the guest CPU state that session 2 added (issue 4):
-data selectors and the guest LDT (segments), and more as they land. Each
-kernel boots as dom0 on Xen 4.17, the oracle, and on Lintel.
+data selectors and the guest LDT (segments), hardware breakpoints
+(debugregs). Each kernel boots as dom0 on Xen 4.17, the oracle, and on
+Lintel.
 
 They run with two vCPUs on ONE physical CPU: what they check is that a
 vCPU switch on the same pCPU keeps each vCPU's state, and on a two-CPU
@@ -39,3 +40,10 @@ def test_segments_and_ldt(hv):
     with boot(hv, "segments") as machine:
         machine.start()
         run_checks(machine, "segments")
+
+
+@pytest.mark.parametrize("hv", ["xen", "lintel"])
+def test_debug_registers(hv):
+    with boot(hv, "debugregs") as machine:
+        machine.start()
+        run_checks(machine, "debugregs")

@@ -9,6 +9,7 @@
 #include <lintel/physdev.h>
 #include <lintel/power.h>
 #include <lintel/printk.h>
+#include <lintel/pv_exec.h>
 #include <lintel/softirq.h>
 #include <lintel/stacktrace.h>
 #include <lintel/timer.h>
@@ -142,6 +143,8 @@ void do_interrupt(struct cpu_regs *regs)
         return;
     if (v == VECTOR_NMI) {
         handle_nmi(regs);
+    } else if (v == 1 && pv_debug_in_hypervisor(regs)) {
+        /* a guest's data breakpoint on memory we touched for it */
     } else if (v < 32) {
         crash_report(regs, exception_names[v]);
     } else if (v == VECTOR_APIC_TIMER) {

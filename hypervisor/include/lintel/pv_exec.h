@@ -141,6 +141,19 @@ bool pv_emulate_pt_write(struct cpu_regs *regs, uint64_t cr2);
  * until PV-MM provides it.)
  */
 int pv_mm_pt_write(struct domain *d, uint64_t maddr, uint64_t val);
+/*
+ * Debug registers (debugreg.c): set_debugreg's rules for any vCPU of the
+ * caller (also the toolstack's context), arming on vCPU switch, and #DB.
+ */
+int pv_set_debugreg(struct vcpu *v, unsigned reg, uint64_t val);
+void pv_debugreg_init(struct vcpu *v);
+void pv_debugreg_switch_in(struct vcpu *v);
+void pv_debugreg_switch_out(struct vcpu *v);
+/* #DB from the guest: the hit goes into its DR6 view and to its handler. */
+void pv_debug_exception(struct cpu_regs *regs);
+/* #DB in ring 0 (a guest data breakpoint on memory we touched): true if handled. */
+bool pv_debug_in_hypervisor(struct cpu_regs *regs);
+
 /* vm_assist state of d (VMASST_TYPE_*). */
 bool pv_vm_assist_enabled(const struct domain *d, unsigned type);
 

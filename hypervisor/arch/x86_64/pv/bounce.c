@@ -269,6 +269,9 @@ void pv_handle_exception(struct cpu_regs *regs)
         /* NMI, double fault, machine check: the machine's, not the guest's. */
         do_interrupt(regs);
         return;
+    case 1:
+        pv_debug_exception(regs);
+        return;
     case 6:
         local_irq_enable();
         if (!pv_emulate_ud(regs))

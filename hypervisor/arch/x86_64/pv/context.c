@@ -95,6 +95,7 @@ int pv_vcpu_init(struct vcpu *v)
         return -1;
     pv->in_kernel = true;
     pv->kernel_ss = PV_KERNEL_SS;
+    pv_debugreg_init(v);
     if (v->id < XEN_LEGACY_MAX_VCPUS && v->domain->shared_info) {
         struct shared_info *s = v->domain->shared_info;
         pv->vcpu_info = &s->vcpu_info[v->id];
@@ -257,6 +258,7 @@ static void save_guest_state(struct vcpu *v)
 {
     memcpy(v->pv.saved_regs, pv_frame(), sizeof(struct cpu_regs));
     save_segments(v);
+    pv_debugreg_switch_out(v);
     v->pv.fs_base = rdmsr(MSR_FS_BASE);
     if (v->pv.in_kernel)
         v->pv.gs_base_kernel = rdmsr(MSR_GS_BASE);
@@ -276,6 +278,7 @@ static void load_guest_state(struct vcpu *v)
                          : : "i"(CR0_TS) : "rax", "memory");
     pv_load_descriptor_tables(v);
     load_guest_cr3(v);
+    pv_debugreg_switch_in(v);
     if (!load_segments(v))
         pv_inject_failsafe(pv_frame(), v, segments);
 }

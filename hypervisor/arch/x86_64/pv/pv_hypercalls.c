@@ -1,6 +1,6 @@
 /*
  * The PV CPU-state hypercalls: trap table, kernel stack, callbacks,
- * segment bases, FPU task switch, debug registers, vm_assist, nmi_op and
+ * segment bases, FPU task switch, vm_assist, nmi_op and
  * the dom0 subset of physdev_op. Each validates first and changes the
  * vCPU only when everything was acceptable; errno values are Xen 4.17's.
  */
@@ -27,7 +27,6 @@
 #define MSR_GS_BASE         0xC0000101
 #define CR0_TS              (1UL << 3)
 #define TRAP_TABLE_BATCH    256
-#define DR7_ENABLE_MASK     0xffULL
 
 /* Addresses a guest may name as code or data: canonical, outside our range. */
 static bool guest_address_ok(uint64_t va)
@@ -213,35 +212,6 @@ HYPERCALL_HANDLER(do_fpu_taskswitch)
     else
         __asm__ volatile("clts");
     return 0;
-}
-
-HYPERCALL_HANDLER(do_set_debugreg)
-{
-    struct vcpu *v = current_vcpu();
-
-    (void)a3, (void)a4, (void)a5;
-    if (a1 > 7 || a1 == 4 || a1 == 5)
-        return a1 > 7 ? -ENODEV : -EINVAL;
-    if (a1 < 4) {
-        if (a2 && !guest_address_ok(a2))
-            return -EPERM;
-    } else if (a1 == 7 && (a2 & DR7_ENABLE_MASK)) {
-        /* Breakpoints are kept but not armed in hardware yet. */
-        v->pv.debugreg[7] = a2;
-        return 0;
-    }
-    v->pv.debugreg[a1] = a2;
-    return 0;
-}
-
-HYPERCALL_HANDLER(do_get_debugreg)
-{
-    (void)a2, (void)a3, (void)a4, (void)a5;
-    if (a1 > 7)
-        return -ENODEV;
-    if (a1 == 4 || a1 == 5)
-        return -EINVAL;
-    return (long)current_vcpu()->pv.debugreg[a1];
 }
 
 /* The assists Xen 4.17 offers a 64-bit PV guest. */

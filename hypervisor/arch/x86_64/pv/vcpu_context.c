@@ -108,8 +108,10 @@ int pv_vcpu_load_context(struct vcpu *v, const struct vcpu_guest_context *c)
     pv->fs_base = c->fs_base;
     pv->gs_base_kernel = c->gs_base_kernel;
     pv->gs_base_user = c->gs_base_user;
+    /* As Xen: each through set_debugreg's rules, a refused one left as it was. */
     for (unsigned i = 0; i < 8; i++)
-        pv->debugreg[i] = c->debugreg[i];
+        if (i != 4 && i != 5)
+            (void)pv_set_debugreg(v, i, c->debugreg[i]);
     if (c->flags & VGCF_i387_valid)
         memcpy((void *)ALIGN_UP((uintptr_t)pv->fpu_area, 64), c->fpu_ctxt.x,
                sizeof(c->fpu_ctxt.x));
