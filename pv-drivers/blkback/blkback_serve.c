@@ -1,6 +1,7 @@
 /*
  * Answering the frontend's requests: copy each slot out of the ring once,
- * check it (blk_request.c), move its data by grant copy, answer in order.
+ * check it (blk_request.c), move its data by grant copy, answer in order;
+ * the answers of one pass over the ring are published together.
  * Requests are served one at a time to completion, so a response never
  * overwrites a slot whose request has not been copied out yet.
  */
@@ -133,15 +134,21 @@ static int execute(struct blkback *b, struct blk_plan *plan, char *why, unsigned
     return BLKIF_RSP_ERROR;
 }
 
+/* Answers are published a batch at a time (publish_responses). */
 static void respond(struct blkback *b, const struct blk_plan *plan, int status)
 {
     struct blkif_response *rsp = RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt);
-    int notify;
 
     rsp->id = plan->id;
     rsp->operation = plan->operation;
     rsp->status = (int16_t)status;
     b->ring.rsp_prod_pvt++;
+}
+
+static void publish_responses(struct blkback *b)
+{
+    int notify;
+
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
     if (notify)
         event_channel_notify(&b->evtchn);
@@ -188,6 +195,8 @@ void blkback_serve(struct blkback *b)
             b->ring.req_cons++;
             handle(b, &req);
         }
+        /* One event for everything this pass answered, not one per request. */
+        publish_responses(b);
         RING_FINAL_CHECK_FOR_REQUESTS(&b->ring, more);
     }
 }
