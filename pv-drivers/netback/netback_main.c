@@ -185,11 +185,14 @@ static void set_rx_offloads(struct netback *nb)
     struct xenbus_backend *be = &nb->be;
     bool csum = !frontend_flag(be, "feature-no-csum-offload");
     bool sg = nb->io.frontend_sg;
-    int rc = host_link_set_offloads(&nb->link, csum, sg && frontend_flag(be, "feature-gso-tcpv4"),
-                                    sg && frontend_flag(be, "feature-gso-tcpv6"));
+    bool tso4 = sg && frontend_flag(be, "feature-gso-tcpv4");
+    bool tso6 = sg && frontend_flag(be, "feature-gso-tcpv6");
+    int rc = host_link_set_offloads(&nb->link, csum, tso4, tso6);
 
     if (rc < 0 && rc != -EOPNOTSUPP)
         backend_log("setting the tap's offloads: %s", strerror(-rc));
+    else
+        backend_log("offloads from the host: csum %d tso4 %d tso6 %d", csum, tso4, tso6);
 }
 
 static int map_ring(struct netback *nb, const char *key, struct grant_mapping *map)
