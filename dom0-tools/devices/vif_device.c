@@ -117,8 +117,29 @@ static int publish(struct xs_handle *xs, const struct vif_paths *p, uint32_t dom
 
 static void remove_entries(struct xs_handle *xs, const struct vif_paths *p)
 {
+    char parent[96], *slash;
+    unsigned n = 1;
+    char **left;
+
     xs_rm(xs, XBT_NULL, p->frontend);
     xs_rm(xs, XBT_NULL, p->backend);
+    /* The domain's vif directory goes with its last device, as libxl leaves it. */
+    snprintf(parent, sizeof(parent), "%s", p->backend);
+    if ((slash = strrchr(parent, '/')) != NULL)
+        *slash = '\0';
+    /* In a transaction, so a vif attached meanwhile is never swept away with it. */
+    for (int attempt = 0; attempt < 5; attempt++) {
+        xs_transaction_t t = xs_transaction_start(xs);
+
+        if (!t)
+            return;
+        left = xs_directory(xs, t, parent, &n);
+        if (left && n == 0)
+            xs_rm(xs, t, parent);
+        free(left);
+        if (xs_transaction_end(xs, t, false) || errno != EAGAIN)
+            return;
+    }
 }
 
 static const char *netback_program(void)
