@@ -404,6 +404,10 @@ struct domain *dom0_build(const struct boot_info *bi)
         pr_err("dom0: %s\n", err);
         return NULL;
     }
+    /* Kernel and initrd now live in dom0's own memory, as on Xen: their
+     * frames go back to the allocator. */
+    for (unsigned i = 0; i < bi->module_count && i < 2; i++)
+        release_boot_module(&bi->modules[i]);
     printk("dom0: built (%s kernel, %lu pages); starting it\n",
            b.notes.guest_os[0] ? b.notes.guest_os : "unnamed", (unsigned long)b.nr_pages);
     return b.d;
