@@ -180,13 +180,46 @@ static void test_cpuid_leaf1_filtering(void **state)
     assert_int_equal(out[0], 0x663);
     assert_true(out[2] & (1u << 31));           /* hypervisor present */
     assert_false(out[2] & (1u << 5));           /* no VMX */
-    assert_false(out[2] & (1u << 26));          /* no XSAVE */
+    assert_true(out[2] & (1u << 26));           /* XSAVE, as the host */
+    assert_true(out[2] & (1u << 27));           /* OSXSAVE: the hypervisor's CR4 has it */
+    assert_true(out[2] & (1u << 28));           /* AVX */
     assert_true(out[3] & (1u << 9));            /* APIC visible, as on Xen */
     assert_false(out[3] & (1u << 12));          /* no MTRR for a domU */
     assert_true(out[3] & (1u << 0));            /* FPU stays */
     assert_true(out[3] & (1u << 25));           /* SSE stays */
     cpuid_pv_filter(1, 0, host, true, out);
     assert_true(out[3] & (1u << 12));           /* dom0 sees MTRR */
+    /* Without XSAVE nothing that needs its state shows: OSXSAVE, AVX, FMA, F16C. */
+    host[2] &= ~(1u << 26);
+    cpuid_pv_filter(1, 0, host, true, out);
+    assert_int_equal(out[2] & ((1u << 12) | (0xfu << 26)), 0);
+}
+
+static void test_cpuid_xstate_leaf(void **state)
+{
+    const uint32_t host[4] = { 0x21f, 0xa88, 0xa88, 0 }, host1[4] = { 0xf, 0, 0, 0 };
+    struct cpuid_xstate x = { .offered = 0x7, .xcr0 = 0x3, .ymm_offset = 576, .ymm_size = 256 };
+    uint32_t out[4];
+
+    (void)state;
+    cpuid_pv_xstate_leaf(0, host, &x, out);
+    assert_int_equal(out[0], 0x7);              /* x87, SSE, YMM; no MPX or PKRU */
+    assert_int_equal(out[1], 576);              /* for XCR0 = x87|SSE */
+    assert_int_equal(out[2], 832);              /* for everything offered */
+    assert_int_equal(out[3], 0);
+    x.xcr0 = 0x7;
+    cpuid_pv_xstate_leaf(0, host, &x, out);
+    assert_int_equal(out[1], 832);
+    cpuid_pv_xstate_leaf(1, host1, &x, out);
+    assert_int_equal(out[0], 0x7);              /* XSAVES (bit 3) stays hidden */
+    cpuid_pv_xstate_leaf(2, host, &x, out);
+    assert_int_equal(out[0], 256);
+    assert_int_equal(out[1], 576);
+    cpuid_pv_xstate_leaf(9, host, &x, out);     /* PKRU: not offered */
+    assert_int_equal(out[0] | out[1] | out[2] | out[3], 0);
+    x.offered = 0;
+    cpuid_pv_xstate_leaf(0, host, &x, out);
+    assert_int_equal(out[0] | out[1] | out[2] | out[3], 0);
 }
 
 static bool decode(const char *bytes, size_t n, struct pte_store *s)
@@ -266,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_notes_refusals),
         cmocka_unit_test(test_cpuid_hypervisor_leaves),
         cmocka_unit_test(test_cpuid_leaf1_filtering),
+        cmocka_unit_test(test_cpuid_xstate_leaf),
         cmocka_unit_test(test_pte_store_mov_and_xchg),
         cmocka_unit_test(test_pte_store_bit_ops),
         cmocka_unit_test(test_pte_store_refusals),

@@ -1,7 +1,7 @@
 """PV test kernels for the guest CPU state that session 2 added (issue 4):
 data selectors and the guest LDT (segments), hardware breakpoints
-(debugregs). Each kernel boots as dom0 on Xen 4.17, the oracle, and on
-Lintel.
+(debugregs), XSAVE/AVX state (xsave, on QEMU's "max" CPU: qemu64 has no
+AVX). Each kernel boots as dom0 on Xen 4.17, the oracle, and on Lintel.
 
 They run with two vCPUs on ONE physical CPU: what they check is that a
 vCPU switch on the same pCPU keeps each vCPU's state, and on a two-CPU
@@ -47,3 +47,11 @@ def test_debug_registers(hv):
     with boot(hv, "debugregs") as machine:
         machine.start()
         run_checks(machine, "debugregs")
+
+
+@pytest.mark.parametrize("hv", ["xen", "lintel"])
+def test_xsave_and_avx(hv):
+    # The last -cpu wins: TCG's "max" has XSAVE, XSAVEOPT, AVX and AVX2.
+    with boot(hv, "xsave", qemu_extra=["-cpu", "max"]) as machine:
+        machine.start()
+        run_checks(machine, "xsave")

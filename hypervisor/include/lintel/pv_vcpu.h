@@ -67,6 +67,7 @@ struct pv_vcpu {
     mfn_t vcpu_info_mfn;
 
     void *fpu_area;                 /* FXSAVE/XSAVE image, 64-byte aligned */
+    uint64_t xcr0;                  /* the guest's XCR0 (xsetbv), live while it runs */
 };
 
 #endif

@@ -31,13 +31,28 @@
 
 static const uint8_t forced_cpuid[] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
 
+static void xstate_leaf(struct vcpu *v, uint32_t subleaf, const uint32_t host[4],
+                        uint32_t out[4])
+{
+    struct cpuid_xstate x = { .offered = pv_xstate_offered(), .xcr0 = v->pv.xcr0 };
+    uint32_t ymm[4];
+
+    cpuid(0xd, 2, &ymm[0], &ymm[1], &ymm[2], &ymm[3]);
+    x.ymm_size = ymm[0];
+    x.ymm_offset = ymm[1];
+    cpuid_pv_xstate_leaf(subleaf, host, &x, out);
+}
+
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
     uint32_t host[4] = { 0, 0, 0, 0 };
 
     if (!cpuid_is_hypervisor_leaf(leaf))
         cpuid(leaf, subleaf, &host[0], &host[1], &host[2], &host[3]);
-    cpuid_pv_filter(leaf, subleaf, host, v->domain->is_privileged, out);
+    if (leaf == 0xd)
+        xstate_leaf(v, subleaf, host, out);
+    else
+        cpuid_pv_filter(leaf, subleaf, host, v->domain->is_privileged, out);
 }
 
 static void set_result(struct cpu_regs *regs, const uint32_t out[4])
@@ -227,7 +242,9 @@ static bool write_cr(struct vcpu *v, unsigned cr, uint64_t val)
     case 3:
         return pv_set_root(v, val >> PAGE_SHIFT, !v->pv.in_kernel) == 0;
     case 4:
-        /* Remembered for reads; the real CR4 is the hypervisor's. */
+        /* Remembered for reads (OSXSAVE enables xsetbv); the real CR4 is ours. */
+        if (!pv_xstate_cr4_ok(val))
+            return false;
         v->pv.guest_cr4 = val;
         return true;
     default:
@@ -258,6 +275,16 @@ static bool emulate_mov_cr(struct vcpu *v, struct cpu_regs *regs, const uint8_t 
     }
     regs->rip += len + 3;
     return true;
+}
+
+/* xsetbv: done, or #GP (false), or #UD while the guest's CR4 lacks OSXSAVE. */
+static bool emulate_xsetbv(struct cpu_regs *regs)
+{
+    unsigned vector = pv_emulate_xsetbv(regs);
+
+    if (vector == 6 && !pv_inject_trap(regs, 6, false, 0))
+        domain_crash(current_domain(), "xsetbv without CR4.OSXSAVE and no #UD handler");
+    return vector != 13;
 }
 
 bool pv_emulate_gp(struct cpu_regs *regs)
@@ -300,6 +327,8 @@ bool pv_emulate_gp(struct cpu_regs *regs)
     }
     if (emulate_mov_cr(v, regs, insn))
         return true;
+    if (insn[0] == 0x0f && insn[1] == 0x01 && insn[2] == 0xd1 && v->pv.in_kernel)
+        return emulate_xsetbv(regs);
     if ((insn[0] == 0xfa || insn[0] == 0xfb) && iopl_allows(v)) {
         /*
          * cli/sti act on the virtual interrupt flag, as on Xen. A later

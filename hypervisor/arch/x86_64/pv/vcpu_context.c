@@ -113,8 +113,7 @@ int pv_vcpu_load_context(struct vcpu *v, const struct vcpu_guest_context *c)
         if (i != 4 && i != 5)
             (void)pv_set_debugreg(v, i, c->debugreg[i]);
     if (c->flags & VGCF_i387_valid)
-        memcpy((void *)ALIGN_UP((uintptr_t)pv->fpu_area, 64), c->fpu_ctxt.x,
-               sizeof(c->fpu_ctxt.x));
+        pv_xstate_load_legacy(v, c->fpu_ctxt.x);
     pv->initialised = true;
     return 0;
 }
