@@ -194,6 +194,23 @@ static const char *set_nodom0(struct lintel_options *opts, const char *value)
     return NULL;
 }
 
+static const char *set_nosmp(struct lintel_options *opts, const char *value)
+{
+    opts->nosmp = value[0] == '1';
+    return NULL;
+}
+
+static const char *set_maxcpus(struct lintel_options *opts, const char *value)
+{
+    const char *end;
+    unsigned n;
+
+    if (!parse_count(value, &end, &n) || *end != '\0')
+        return "expected a CPU count 1 <= n <= 4096";
+    opts->maxcpus = n;
+    return NULL;
+}
+
 static const struct option_desc options[] = {
     { "console", false, set_console, "com1|none: where the log goes" },
     { "loglvl", false, set_loglvl, "none|error|warning|info|debug|all[/guest]" },
@@ -205,6 +222,8 @@ static const struct option_desc options[] = {
     { "hypercall_trace", true, set_hypercall_trace,
       "log every hypercall (number, arguments, result)" },
     { "nodom0", true, set_nodom0, "boot without dom0: debug keys and the log only" },
+    { "nosmp", true, set_nosmp, "use the boot CPU only" },
+    { "maxcpus", false, set_maxcpus, "<n> bring up at most n CPUs (boot CPU included)" },
 };
 
 size_t cmdline_option_count(void)

@@ -160,15 +160,28 @@ static void image_name_is_skipped(void **state)
 static void help_table_names_every_option(void **state)
 {
     const char *want[] = { "console", "loglvl", "guest_loglvl", "com1", "dom0_mem",
-                           "dom0_max_vcpus", "noreboot", "hypercall_trace", "nodom0" };
+                           "dom0_max_vcpus", "noreboot", "hypercall_trace", "nodom0",
+                           "nosmp", "maxcpus" };
 
     (void)state;
-    assert_int_equal(cmdline_option_count(), 9);
-    for (size_t i = 0; i < 9; i++) {
+    assert_int_equal(cmdline_option_count(), 11);
+    for (size_t i = 0; i < 11; i++) {
         assert_string_equal(cmdline_option_name(i), want[i]);
         assert_non_null(cmdline_option_help(i));
     }
-    assert_null(cmdline_option_name(9));
+    assert_null(cmdline_option_name(11));
+}
+
+static void cpu_count_options(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("nosmp maxcpus=2"), 0);
+    assert_true(opts.nosmp);
+    assert_int_equal(opts.maxcpus, 2);
+    assert_int_equal(parse("no-nosmp"), 0);
+    assert_false(opts.nosmp);
+    assert_int_equal(parse("maxcpus=0 maxcpus=two maxcpus=3x maxcpus="), 4);
+    assert_int_equal(opts.maxcpus, 2);
 }
 
 int main(void)
@@ -184,6 +197,7 @@ int main(void)
         cmocka_unit_test_setup(overlong_token_is_reported, setup),
         cmocka_unit_test_setup(image_name_is_skipped, setup),
         cmocka_unit_test_setup(help_table_names_every_option, setup),
+        cmocka_unit_test_setup(cpu_count_options, setup),
     };
     return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);
 }

@@ -169,6 +169,25 @@ static void hard_affinity_is_respected(void **state)
     assert_ptr_equal(credit_pick(&sched, 1, NULL, 0, &slice), &a.v);
 }
 
+/* A mask of pCPUs (domctl setvcpuaffinity): only those pick it; others idle. */
+static void affinity_mask_limits_the_pcpus(void **state)
+{
+    struct sim_dom a;
+    uint64_t slice;
+
+    (void)state;
+    credit_sched_init(&sched, 4, 0);
+    sim_dom_add(&a, 256, 0);
+    a.v.affinity_mask = (1u << 1) | (1u << 3);
+    credit_wake(&sched, &a.v, NULL);
+    assert_null(credit_pick(&sched, 0, NULL, 0, &slice));
+    assert_null(credit_pick(&sched, 2, NULL, 0, &slice));
+    assert_ptr_equal(credit_pick(&sched, 3, NULL, 0, &slice), &a.v);
+    a.v.runnable = true;
+    assert_null(credit_pick(&sched, 0, &a.v, 1, &slice));
+    assert_ptr_equal(credit_pick(&sched, 1, NULL, 1, &slice), &a.v);
+}
+
 static void params_are_validated(void **state)
 {
     struct sim_dom a;
@@ -284,6 +303,7 @@ int main(void)
         cmocka_unit_test(woken_vcpu_with_credit_is_boosted_and_preempts),
         cmocka_unit_test(yield_goes_behind_lower_priority),
         cmocka_unit_test(hard_affinity_is_respected),
+        cmocka_unit_test(affinity_mask_limits_the_pcpus),
         cmocka_unit_test(params_are_validated),
         cmocka_unit_test(sleeping_vcpu_is_never_picked),
         cmocka_unit_test(scale_converts_ticks_to_ns_for_common_frequencies),

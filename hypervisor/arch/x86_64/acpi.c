@@ -144,6 +144,6 @@ void acpi_init(const struct boot_info *bi)
             acpi.reset_supported ? (acpi.reset_space == 1 ? "port" : "mmio") : "none",
             (unsigned long)acpi.reset_addr, acpi.reset_value,
             (unsigned long)acpi.lapic_addr, (unsigned long)acpi.hpet_addr);
-    pr_info("ACPI: %u CPU%s in the MADT (Lintel runs on the boot CPU only)\n",
+    pr_info("ACPI: %u CPU%s in the MADT\n",
             acpi.cpu_count, acpi.cpu_count == 1 ? "" : "s");
 }

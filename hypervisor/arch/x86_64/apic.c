@@ -24,6 +24,13 @@
 #define APIC_TIMER_INIT 0x380
 #define APIC_TIMER_CUR  0x390
 #define APIC_TIMER_DIV  0x3e0
+#define APIC_ICR_LOW    0x300
+#define APIC_ICR_HIGH   0x310
+
+#define ICR_DELIVERY_INIT       0x500
+#define ICR_DELIVERY_STARTUP    0x600
+#define ICR_LEVEL_ASSERT        0x4000
+#define ICR_BUSY                0x1000
 
 #define APIC_SVR_ENABLE     0x100
 #define LVT_MASKED          0x10000
@@ -109,7 +116,8 @@ static void calibrate_timer(void)
     ns_to_ticks_mul = (timer_hz << MUL_SHIFT) / NSEC_PER_SEC;
 }
 
-void apic_init(void)
+/* What every CPU's own local APIC needs (each CPU has one, at the same address). */
+static uint64_t enable_local_apic(void)
 {
     uint64_t base = rdmsr(MSR_APIC_BASE);
 
@@ -121,6 +129,53 @@ void apic_init(void)
     apic_write(APIC_LVT_LINT1, LVT_DELIVERY_NMI);
     apic_write(APIC_LVT_ERROR, VECTOR_APIC_ERROR);
     apic_read_error();
+    return base;
+}
+
+/* An AP: the boot CPU's calibration holds for every CPU (same bus clock). */
+void apic_init_ap(void)
+{
+    enable_local_apic();
+    apic_write(APIC_TIMER_DIV, TIMER_DIVIDE_BY_1);
+    apic_write(APIC_LVT_TIMER, VECTOR_APIC_TIMER |
+                                   (tsc_deadline ? LVT_TIMER_DEADLINE : 0));
+}
+
+static void wait_icr_idle(void)
+{
+    while (apic_read(APIC_ICR_LOW) & ICR_BUSY)
+        cpu_relax();
+}
+
+static void send_icr(uint32_t apic_id, uint32_t low)
+{
+    unsigned long flags = local_irq_save();
+
+    wait_icr_idle();
+    apic_write(APIC_ICR_HIGH, apic_id << 24);
+    apic_write(APIC_ICR_LOW, low);
+    wait_icr_idle();
+    local_irq_restore(flags);
+}
+
+void apic_send_ipi(uint32_t apic_id, unsigned vector)
+{
+    send_icr(apic_id, vector & 0xff);
+}
+
+void apic_send_init(uint32_t apic_id)
+{
+    send_icr(apic_id, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT);
+}
+
+void apic_send_startup(uint32_t apic_id, uint32_t start_page)
+{
+    send_icr(apic_id, ICR_DELIVERY_STARTUP | (start_page & 0xff));
+}
+
+void apic_init(void)
+{
+    uint64_t base = enable_local_apic();
 
     calibrate_timer();
     tsc_deadline = boot_cpu.tsc_deadline;

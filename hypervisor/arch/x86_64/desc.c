@@ -5,6 +5,8 @@
  */
 #include <lintel/layout.h>
 #include <lintel/lib.h>
+#include <lintel/percpu.h>
+#include <lintel/smp.h>
 #include <lintel/traps.h>
 
 #define GDT_RESERVED_FIRST  (0xe000 / 8)
@@ -41,19 +43,24 @@ struct table_ptr {
     uint64_t base;
 } __packed;
 
-static uint64_t gdt[GDT_ENTRIES] __aligned(4096);
-static struct tss64 tss __aligned(128);
+/*
+ * Each pCPU has its own GDT (guests' entries are copied into the live one
+ * when a vCPU is switched in) and TSS (rsp0 and IST stacks are in its own
+ * stack block). The boot CPU's GDT is static; the others come from the
+ * frame allocator (descriptors_init_cpu). One IDT serves every CPU.
+ */
+static uint64_t boot_gdt[GDT_ENTRIES] __aligned(4096);
+static DEFINE_PER_CPU(struct tss64, tss) __aligned(128);
 static struct idt_entry idt[256] __aligned(4096);
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __aligned(16);
 
 extern const char interrupt_stubs[];
 
-static void gdt_set(uint16_t selector, uint64_t desc)
+static void gdt_set(uint64_t *gdt, uint16_t selector, uint64_t desc)
 {
     gdt[selector >> 3] = desc;
 }
 
-static void gdt_set_tss(uint16_t selector, const struct tss64 *t)
+static void gdt_set_tss(uint64_t *gdt, uint16_t selector, const struct tss64 *t)
 {
     uint64_t base = (uint64_t)(uintptr_t)t;
     uint64_t limit = sizeof(*t) - 1;
@@ -66,12 +73,17 @@ static void gdt_set_tss(uint16_t selector, const struct tss64 *t)
 
 void tss_set_ist(unsigned ist, uint64_t stack_top)
 {
-    tss.ist[ist - 1] = stack_top;
+    this_cpu(tss).ist[ist - 1] = stack_top;
 }
 
-static void load_gdt_and_segments(void)
+size_t gdt_size(void)
 {
-    struct table_ptr ptr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+    return sizeof(boot_gdt);
+}
+
+static void load_gdt_and_segments(const uint64_t *gdt)
+{
+    struct table_ptr ptr = { sizeof(boot_gdt) - 1, (uint64_t)(uintptr_t)gdt };
 
     __asm__ volatile(
         "lgdt %0\n\t"
@@ -115,24 +127,45 @@ void idt_set_handler(unsigned vector, const void *stub, unsigned dpl)
 
 void tss_set_rsp0(uint64_t stack_top)
 {
-    tss.rsp[0] = stack_top;
+    this_cpu(tss).rsp[0] = stack_top;
+}
+
+static void load_idt(void)
+{
+    struct table_ptr idt_ptr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
+    __asm__ volatile("lidt %0" : : "m"(idt_ptr));
+}
+
+/* Hypervisor entries, this CPU's TSS and IST stacks (bottom of its stack block). */
+static void cpu_tables_init(unsigned cpu, uint64_t *gdt)
+{
+    struct tss64 *tss = &per_cpu(tss, cpu);
+    uintptr_t block = cpu_stack_block(cpu);
+
+    gdt_set(gdt, HYPERVISOR_CS, DESC_CODE64_DPL0);
+    gdt_set(gdt, HYPERVISOR_DS, DESC_DATA_DPL0);
+    gdt_set(gdt, 0xe020, DESC_CODE32_DPL3);  /* FLAT_RING3_CS32 */
+    gdt_set(gdt, 0xe028, DESC_DATA_DPL3);    /* FLAT_RING3_DS32, SS */
+    gdt_set(gdt, 0xe030, DESC_CODE64_DPL3);  /* FLAT_RING3_CS64 */
+    tss->iomap_base = sizeof(*tss);          /* no I/O bitmap */
+    tss->ist[IST_NMI - 1] = block + 1 * IST_STACK_SIZE;
+    tss->ist[IST_DF - 1] = block + 2 * IST_STACK_SIZE;
+    tss->ist[IST_MCE - 1] = block + 3 * IST_STACK_SIZE;
+    gdt_set_tss(gdt, TSS_SELECTOR, tss);
+    load_gdt_and_segments(gdt);
+}
+
+/* An AP: gdt_memory is gdt_size() bytes, zeroed. */
+void descriptors_init_cpu(unsigned cpu, uint64_t *gdt_memory)
+{
+    cpu_tables_init(cpu, gdt_memory);
+    load_idt();
 }
 
 void descriptors_init(void)
 {
-    struct table_ptr idt_ptr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
-
-    gdt_set(HYPERVISOR_CS, DESC_CODE64_DPL0);
-    gdt_set(HYPERVISOR_DS, DESC_DATA_DPL0);
-    gdt_set(0xe020, DESC_CODE32_DPL3);  /* FLAT_RING3_CS32 */
-    gdt_set(0xe028, DESC_DATA_DPL3);    /* FLAT_RING3_DS32, SS */
-    gdt_set(0xe030, DESC_CODE64_DPL3);  /* FLAT_RING3_CS64 */
-    tss.iomap_base = sizeof(tss);       /* no I/O bitmap */
-    tss_set_ist(IST_NMI, (uint64_t)(uintptr_t)(ist_stacks[0] + IST_STACK_SIZE));
-    tss_set_ist(IST_DF, (uint64_t)(uintptr_t)(ist_stacks[1] + IST_STACK_SIZE));
-    tss_set_ist(IST_MCE, (uint64_t)(uintptr_t)(ist_stacks[2] + IST_STACK_SIZE));
-    gdt_set_tss(TSS_SELECTOR, &tss);
-    load_gdt_and_segments();
+    cpu_tables_init(0, boot_gdt);
 
     for (unsigned v = 0; v < 256; v++)
         idt_set(v, 0);
@@ -140,5 +173,5 @@ void descriptors_init(void)
     idt_set(VECTOR_NMI, IST_NMI);
     idt_set(VECTOR_DOUBLE_FAULT, IST_DF);
     idt_set(VECTOR_MACHINE_CHECK, IST_MCE);
-    __asm__ volatile("lidt %0" : : "m"(idt_ptr));
+    load_idt();
 }

@@ -10,6 +10,7 @@
  * C code replaces them with the final tables once it knows the memory map.
  */
 #include <lintel/layout.h>
+#include <lintel/percpu.h>
 
 #define PA(x) ((x) - HV_IMAGE_VIRT_BASE)
 
@@ -63,7 +64,7 @@ start32:
         cld
         movl    %eax, PA(boot_loader_magic)
         movl    %ebx, PA(boot_loader_info)
-        movl    $PA(boot_stack + BOOT_STACK_SIZE), %esp
+        movl    $PA(boot_stack + CPU_FRAME_OFFSET), %esp
 
         /* Long mode is mandatory; without it there is nothing we can do. */
         movl    $0x80000000, %eax
@@ -160,7 +161,8 @@ start64_high:
         xorl    %eax, %eax
         movl    %eax, %fs
         movl    %eax, %gs
-        leaq    boot_stack + BOOT_STACK_SIZE(%rip), %rsp
+        /* The boot CPU's stack block (percpu.h): its cpu_info (CPU 0) is in .bss. */
+        leaq    boot_stack + CPU_FRAME_OFFSET(%rip), %rsp
         xorl    %ebp, %ebp              /* ends stack traces here */
         movl    boot_loader_magic(%rip), %edi
         movl    boot_loader_info(%rip), %esi
@@ -200,5 +202,9 @@ early_pml4:             .skip 4096
 early_pdpt_low:         .skip 4096
 early_pdpt_image:       .skip 4096
 early_pd:               .skip 4 * 4096
+
+        /* lintel.lds aligns it to CPU_STACK_SIZE. */
+        .section .bss.cpu0_stack, "aw", @nobits
+        .balign 4096
         .globl boot_stack
-boot_stack:             .skip BOOT_STACK_SIZE
+boot_stack:             .skip CPU_STACK_SIZE

@@ -22,6 +22,7 @@
 #include <lintel/sched.h>
 #include <lintel/serial.h>
 #include <lintel/setup.h>
+#include <lintel/smp.h>
 #include <lintel/timer.h>
 #include <lintel/traps.h>
 #include <lintel/uaccess.h>
@@ -158,6 +159,7 @@ void start_lintel(uint32_t magic, uint32_t info_phys)
     timers_init();
     console_start_input_polling();
     local_irq_enable();
+    smp_boot_cpus();
 
     if (boot_options.nodom0)
         run_without_dom0();

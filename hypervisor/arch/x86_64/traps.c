@@ -10,6 +10,7 @@
 #include <lintel/power.h>
 #include <lintel/printk.h>
 #include <lintel/pv_exec.h>
+#include <lintel/smp.h>
 #include <lintel/softirq.h>
 #include <lintel/stacktrace.h>
 #include <lintel/timer.h>
@@ -153,6 +154,8 @@ void do_interrupt(struct cpu_regs *regs)
     } else if (v >= VECTOR_GSI_BASE && v <= VECTOR_GSI_LAST) {
         /* A device line dom0 bound; acknowledged there. */
         physdev_gsi_interrupt((unsigned)(v - VECTOR_GSI_BASE));
+    } else if (smp_handle_ipi((unsigned)v)) {
+        /* acknowledged there */
     } else if (v == VECTOR_APIC_SPURIOUS || v == VECTOR_PIC1_SPURIOUS ||
                v == VECTOR_PIC2_SPURIOUS) {
         /* Spurious interrupts must not be acknowledged. */

@@ -22,6 +22,7 @@
 #include <lintel/mm.h>
 #include <lintel/physdev.h>
 #include <lintel/printk.h>
+#include <lintel/smp.h>
 #include <lintel/spinlock.h>
 #include <lintel/vcpu_time.h>
 #include <public/errno.h>
@@ -99,8 +100,11 @@ static void deliver(const struct delivery *dl)
 
 void vcpu_kick(struct vcpu *v)
 {
-    /* On one pCPU a running or runnable vCPU sees its upcall on its way back in. */
+    /* A runnable vCPU sees its upcall on its way back in; one running on
+     * another pCPU is made to come back in (an IPI) so it does so now. */
     vcpu_unblock(v);
+    if (vcpu_is_running(v) && (unsigned)v->processor != smp_processor_id())
+        smp_send_kick((unsigned)v->processor);
 }
 
 static void dump_key(char key);

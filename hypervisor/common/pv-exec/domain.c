@@ -18,6 +18,7 @@
 #include <lintel/pv_exec.h>
 #include <lintel/pv_mm.h>
 #include <lintel/sched.h>
+#include <lintel/percpu.h>
 #include <public/xen.h>
 #include <public/sched.h>
 
@@ -29,29 +30,53 @@ static struct domain idle_domain = {
     .id = DOMID_IDLE,
     .state = DOMAIN_RUNNING,
     .name = "idle",
-    .max_vcpus = 1,
+    .max_vcpus = NR_CPUS,
 };
-static struct vcpu idle_vcpu0 = { .id = 0, .domain = &idle_domain, .online = true };
-static struct vcpu *running = &idle_vcpu0;
+/* One idle vCPU per pCPU (its id is the pCPU's number), and what each runs. */
+static struct vcpu idle_vcpus[NR_CPUS];
+static DEFINE_PER_CPU(struct vcpu *, running);
 
 struct vcpu *current_vcpu(void)
 {
-    return running;
+    struct vcpu *v = this_cpu(running);
+
+    return v ? v : idle_vcpu();
 }
 
 void set_current_vcpu(struct vcpu *v)
 {
-    running = v;
+    this_cpu(running) = v;
 }
 
 struct vcpu *idle_vcpu(void)
 {
-    return &idle_vcpu0;
+    unsigned cpu = smp_processor_id();
+    struct vcpu *v = &idle_vcpus[cpu];
+
+    if (!v->domain) {
+        v->id = cpu;
+        v->domain = &idle_domain;
+        v->online = true;
+        v->processor = (int)cpu;
+    }
+    return v;
 }
 
 bool is_idle_vcpu(const struct vcpu *v)
 {
-    return v == &idle_vcpu0;
+    return v->domain == &idle_domain;
+}
+
+struct vcpu *cpu_running_vcpu(unsigned cpu)
+{
+    return cpu < NR_CPUS ? per_cpu(running, cpu) : NULL;
+}
+
+/* On some pCPU now (the one it last ran on is the only candidate). */
+bool vcpu_is_running(const struct vcpu *v)
+{
+    return v->processor >= 0 && v->processor < NR_CPUS &&
+           per_cpu(running, v->processor) == v;
 }
 
 struct domain *domain_lookup(domid_t id)
@@ -59,7 +84,7 @@ struct domain *domain_lookup(domid_t id)
     struct domain *d;
 
     if (id == DOMID_SELF)
-        return is_idle_vcpu(running) ? NULL : running->domain;
+        return is_idle_vcpu(current_vcpu()) ? NULL : current_vcpu()->domain;
     spin_lock(&domain_list_lock);
     for (d = domain_list; d; d = d->next_in_list)
         if (d->id == id && d->state < DOMAIN_DYING)
@@ -382,7 +407,7 @@ static void domain_key(char key)
             if (v)
                 printk("    vcpu %u: %s%s%s, %s mode, rip %#lx\n", v->id,
                        v->online ? "online" : "offline", v->blocked ? ", blocked" : "",
-                       v == running ? ", running" : "",
+                       vcpu_is_running(v) ? ", running" : "",
                        v->pv.in_kernel ? "kernel" : "user",
                        (unsigned long)pv_vcpu_guest_rip(v));
         }

@@ -6,6 +6,7 @@
 #include <lintel/domain.h>
 #include <lintel/errno.h>
 #include <lintel/hypercall.h>
+#include <lintel/percpu.h>
 #include <lintel/printk.h>
 #include <lintel/setup.h>
 #include <lintel/traps.h>
@@ -14,12 +15,13 @@
 /* The syscall instruction the guest re-executes after a continuation. */
 #define SYSCALL_INSN_LEN 2
 
-static struct cpu_regs *in_progress;
-static bool continuation_set;
+/* Per pCPU: each may be in a hypercall of its own vCPU. */
+static DEFINE_PER_CPU(struct cpu_regs *, in_progress);
+static DEFINE_PER_CPU(bool, continuation_set);
 
 struct cpu_regs *hypercall_regs(void)
 {
-    return in_progress;
+    return this_cpu(in_progress);
 }
 
 long hypercall_continue(struct cpu_regs *regs, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -31,7 +33,7 @@ long hypercall_continue(struct cpu_regs *regs, uint64_t a1, uint64_t a2, uint64_
     regs->rdx = a3;
     regs->r10 = a4;
     regs->r8 = a5;
-    continuation_set = true;
+    this_cpu(continuation_set) = true;
     return 0;
 }
 
@@ -60,14 +62,14 @@ void hypercall_dispatch(struct cpu_regs *regs)
     uint64_t args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8 };
     long result = -ENOSYS;
 
-    in_progress = regs;
-    continuation_set = false;
+    this_cpu(in_progress) = regs;
+    this_cpu(continuation_set) = false;
     if (nr < NR_HYPERCALLS && hypercall_table[nr].fn)
         result = hypercall_table[nr].fn(args[0], args[1], args[2], args[3], args[4]);
     if (boot_options.hypercall_trace)
-        trace(regs, nr, args, result, continuation_set);
+        trace(regs, nr, args, result, this_cpu(continuation_set));
     /* A continuation leaves rax holding the number, for the re-execution. */
-    if (!continuation_set)
+    if (!this_cpu(continuation_set))
         regs->rax = (uint64_t)result;
-    in_progress = NULL;
+    this_cpu(in_progress) = NULL;
 }

@@ -8,11 +8,12 @@
 #include <lintel/guest_access.h>
 #include <lintel/hypercall.h>
 #include <lintel/hypercall_handlers.h>
+#include <lintel/percpu.h>
 #include <public/xen.h>
 
 #define MULTICALL_BUDGET 64
 
-static bool in_multicall;
+static DEFINE_PER_CPU(bool, in_multicall);
 
 static long run_entry(const struct multicall_entry *e)
 {
@@ -30,9 +31,9 @@ HYPERCALL_HANDLER(do_multicall)
     long rc = 0;
 
     (void)a3, (void)a4, (void)a5;
-    if (in_multicall)
+    if (this_cpu(in_multicall))
         return -EINVAL;
-    in_multicall = true;
+    this_cpu(in_multicall) = true;
     for (uint64_t i = 0; i < a2; i++) {
         uint64_t addr = a1 + i * sizeof(e);
 
@@ -51,6 +52,6 @@ HYPERCALL_HANDLER(do_multicall)
             break;
         }
     }
-    in_multicall = false;
+    this_cpu(in_multicall) = false;
     return rc;
 }

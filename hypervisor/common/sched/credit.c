@@ -210,7 +210,8 @@ uint64_t credit_next_refill(const struct credit_sched *s)
 
 static bool eligible(const struct credit_vcpu *v, int cpu)
 {
-    return !credit_is_parked(v) && (v->affinity_cpu < 0 || v->affinity_cpu == cpu);
+    return !credit_is_parked(v) && (v->affinity_cpu < 0 || v->affinity_cpu == cpu) &&
+           (!v->affinity_mask || (cpu < 64 && (v->affinity_mask >> cpu) & 1));
 }
 
 struct credit_vcpu *credit_pick(struct credit_sched *s, int cpu, struct credit_vcpu *prev,

@@ -1,9 +1,16 @@
 /*
- * The scheduler core on one pCPU: keeps the credit policy (credit.c) told
- * about every vCPU's runnability, charges running time, keeps run states,
- * and switches through pv_context_switch when the policy picks another
- * vCPU. schedule() runs on every exit to a guest, so it returns at once
- * unless a reschedule was asked for or the current vCPU may not go on.
+ * The scheduler core: keeps the credit policy (credit.c) told about every
+ * vCPU's runnability, charges running time, keeps run states, and switches
+ * through pv_context_switch when the policy picks another vCPU. schedule()
+ * runs on every exit to a guest, so it returns at once unless a reschedule
+ * was asked for or the current vCPU may not go on.
+ *
+ * Several pCPUs share one credit run queue (load balance is implicit: an
+ * idle pCPU takes the best queued vCPU its hard affinity allows), each with
+ * its own reschedule flag and slice timer. A vCPU is on at most one pCPU:
+ * it leaves the queue when picked, and a pCPU that picks a vCPU another one
+ * is still saving waits for the save (sched_context_saved) before loading.
+ * A wake-up kicks an idle pCPU the vCPU may run on.
  *
  * Locking: one lock with interrupts off, because wake-ups come from timer
  * callbacks and event delivery at any point. pv_context_switch never
@@ -16,8 +23,10 @@
 #include <lintel/mm.h>
 #include <lintel/keyhandler.h>
 #include <lintel/printk.h>
+#include <lintel/percpu.h>
 #include <lintel/pv_exec.h>
 #include <lintel/sched.h>
+#include <lintel/smp.h>
 #include <lintel/softirq.h>
 #include <lintel/spinlock.h>
 #include <lintel/time.h>
@@ -37,14 +46,30 @@ static spinlock_t sched_lock = SPINLOCK_INIT;
 static struct credit_sched policy;
 static bool policy_ready;
 static struct sched_dom *sched_doms;
-static volatile bool resched;
-static uint64_t running_since;
-static struct timer slice_timer;
+/* Per pCPU: a reschedule asked for, when the current vCPU started, its slice. */
+static DEFINE_PER_CPU(volatile bool, resched);
+static DEFINE_PER_CPU(uint64_t, running_since);
+static DEFINE_PER_CPU(struct timer, slice_timer);
+static DEFINE_PER_CPU(bool, slice_timer_ready);
+/* Runs its idle vCPU (a wake-up may kick it). */
+static DEFINE_PER_CPU(volatile bool, cpu_idle);
 
 static void slice_end(void *unused)
 {
     (void)unused;
-    resched = true;
+    this_cpu(resched) = true;
+}
+
+/* The slice timer runs on its own pCPU: set up there, on first use. */
+static struct timer *this_slice_timer(void)
+{
+    unsigned cpu = smp_processor_id();
+
+    if (!per_cpu(slice_timer_ready, cpu)) {
+        timer_init(&per_cpu(slice_timer, cpu), slice_end, NULL);
+        per_cpu(slice_timer_ready, cpu) = true;
+    }
+    return &per_cpu(slice_timer, cpu);
 }
 
 static void runqueue_key(char key);
@@ -53,8 +78,8 @@ static void policy_init_once(void)
 {
     if (policy_ready)
         return;
-    credit_sched_init(&policy, 1, (uint64_t)now_ns());
-    timer_init(&slice_timer, slice_end, NULL);
+    /* After smp_boot_cpus: every pCPU that will run vCPUs is online. */
+    credit_sched_init(&policy, nr_online_cpus(), (uint64_t)now_ns());
     /* The core's idle loop may still hold 'r' for its "no scheduler" message. */
     if (!keyhandler_register('r', runqueue_key, "dump run queues"))
         keyhandler_register('u', runqueue_key, "dump run queues (credit scheduler)");
@@ -110,7 +135,35 @@ static int state_off_cpu(const struct vcpu *v)
 
 int sched_runstate_of(const struct vcpu *v)
 {
-    return v == current_vcpu() ? RUNSTATE_running : state_off_cpu(v);
+    return vcpu_is_running(v) ? RUNSTATE_running : state_off_cpu(v);
+}
+
+/* The hard affinity the toolstack set (domctl setvcpuaffinity), for the policy. */
+static void sync_affinity(struct vcpu *v)
+{
+    uint64_t online = cpu_online_mask();
+
+    /* A mask naming no online pCPU would strand it: Xen refuses those. */
+    sched_vcpu(v)->credit.affinity_mask = (v->affinity_hard & online) ? v->affinity_hard : 0;
+}
+
+/* An idle pCPU v may run on gets a reschedule (and an IPI); else none. */
+static bool kick_idle_cpu_for(struct vcpu *v)
+{
+    uint64_t allowed = sched_vcpu(v)->credit.affinity_mask;
+    unsigned self = smp_processor_id();
+
+    for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
+        if (!cpu_is_online(cpu) || !per_cpu(cpu_idle, cpu))
+            continue;
+        if (allowed && !(allowed & CPUMASK_CPU(cpu)))
+            continue;
+        per_cpu(resched, cpu) = true;
+        if (cpu != self)
+            smp_send_kick(cpu);
+        return true;
+    }
+    return false;
 }
 
 /* Moves v's record to the state it is in now; mirrors it in struct vcpu. */
@@ -183,14 +236,18 @@ void sched_wake(struct vcpu *v)
     if (!sv)
         return;
     flags = spin_lock_irqsave(&sched_lock);
-    if (vcpu_runnable(v) && v != cur && !sv->credit.runnable) {
+    if (vcpu_runnable(v) && !vcpu_is_running(v) && !sv->credit.runnable) {
+        bool preempt;
+
+        sync_affinity(v);
         runstate_update(v, RUNSTATE_runnable, (uint64_t)now_ns());
-        if (credit_wake(&policy, &sv->credit,
-                        is_idle_vcpu(cur) ? NULL : &sched_vcpu(cur)->credit))
-            resched = true;
+        preempt = credit_wake(&policy, &sv->credit,
+                              is_idle_vcpu(cur) ? NULL : &sched_vcpu(cur)->credit);
+        if (!kick_idle_cpu_for(v) && preempt)
+            this_cpu(resched) = true;
     }
     if (is_idle_vcpu(cur))
-        resched = true;
+        this_cpu(resched) = true;
     spin_unlock_irqrestore(&sched_lock, flags);
 }
 
@@ -202,9 +259,11 @@ void sched_sleep(struct vcpu *v)
     if (!sv)
         return;
     flags = spin_lock_irqsave(&sched_lock);
-    if (v == current_vcpu()) {
-        /* schedule() charges it and takes it off the CPU on the way out. */
-        resched = true;
+    if (vcpu_is_running(v)) {
+        /* schedule() on its pCPU charges it and takes it off on the way out. */
+        per_cpu(resched, v->processor) = true;
+        if ((unsigned)v->processor != smp_processor_id())
+            smp_send_kick((unsigned)v->processor);
     } else if (!vcpu_runnable(v)) {
         credit_sleep(&policy, &sv->credit);
         runstate_update(v, state_off_cpu(v), (uint64_t)now_ns());
@@ -219,13 +278,14 @@ void sched_yield(void)
     if (is_idle_vcpu(cur))
         return;
     sched_vcpu(cur)->credit.yielded = true;
-    resched = true;
+    this_cpu(resched) = true;
 }
 
 void sched_raise_softirq(int cpu)
 {
-    (void)cpu;
-    resched = true;
+    per_cpu(resched, cpu) = true;
+    if ((unsigned)cpu != smp_processor_id())
+        smp_send_kick((unsigned)cpu);
 }
 
 /* Charges prev for its run and decides whether it stays in the policy's queue. */
@@ -236,7 +296,8 @@ static struct credit_vcpu *account_prev(struct vcpu *prev, uint64_t now)
     if (is_idle_vcpu(prev) || !prev->sched)
         return NULL;
     sv = sched_vcpu(prev);
-    credit_burn(&sv->credit, now > running_since ? now - running_since : 0);
+    credit_burn(&sv->credit, now > this_cpu(running_since) ? now - this_cpu(running_since) : 0);
+    sync_affinity(prev);
     if (vcpu_runnable(prev))
         return &sv->credit;
     sv->credit.runnable = false;
@@ -246,13 +307,36 @@ static struct credit_vcpu *account_prev(struct vcpu *prev, uint64_t now)
 /* The policy's choice, skipping any vCPU whose state changed behind its back. */
 static struct vcpu *pick_next(struct credit_vcpu *prev, uint64_t now, uint64_t *slice)
 {
-    struct credit_vcpu *c = credit_pick(&policy, 0, prev, now, slice);
+    int cpu = (int)smp_processor_id();
+    struct credit_vcpu *c = credit_pick(&policy, cpu, prev, now, slice);
 
     while (c && !vcpu_runnable(c->owner)) {
         c->runnable = false;
-        c = credit_pick(&policy, 0, NULL, now, slice);
+        c = credit_pick(&policy, cpu, NULL, now, slice);
     }
     return c ? c->owner : idle_vcpu();
+}
+
+/* Still allowed here? A changed hard affinity moves it at the next decision. */
+static bool may_stay(const struct vcpu *v)
+{
+    uint64_t mask = v->sched ? sched_vcpu(v)->credit.affinity_mask : 0;
+
+    return !mask || (mask & CPUMASK_CPU(smp_processor_id()));
+}
+
+void sched_context_saved(struct vcpu *prev)
+{
+    if (!is_idle_vcpu(prev) && prev->sched)
+        __atomic_store_n(&sched_vcpu(prev)->saving, false, __ATOMIC_RELEASE);
+}
+
+void sched_wait_context_saved(struct vcpu *next)
+{
+    if (is_idle_vcpu(next) || !next->sched)
+        return;
+    while (__atomic_load_n(&sched_vcpu(next)->saving, __ATOMIC_ACQUIRE))
+        cpu_relax();
 }
 
 void schedule(void)
@@ -261,28 +345,36 @@ void schedule(void)
     uint64_t now, slice;
     unsigned long flags;
 
-    if (!resched && (is_idle_vcpu(prev) || vcpu_runnable(prev)))
+    if (!this_cpu(resched) && (is_idle_vcpu(prev) || (vcpu_runnable(prev) && may_stay(prev))))
         return;
     flags = spin_lock_irqsave(&sched_lock);
     policy_init_once();
-    resched = false;
+    this_cpu(resched) = false;
     now = (uint64_t)now_ns();
     next = pick_next(account_prev(prev, now), now, &slice);
-    timer_set(&slice_timer, (s_time_t)(now + slice));
-    running_since = now;
+    timer_set(this_slice_timer(), (s_time_t)(now + slice));
+    this_cpu(running_since) = now;
+    this_cpu(cpu_idle) = is_idle_vcpu(next);
     if (next == prev) {
         spin_unlock_irqrestore(&sched_lock, flags);
         return;
     }
     if (!is_idle_vcpu(prev)) {
         sched_vcpu(prev)->credit.runnable = vcpu_runnable(prev);
+        /* Another pCPU may pick it once the lock drops: not before it is saved. */
+        sched_vcpu(prev)->saving = true;
         runstate_update(prev, state_off_cpu(prev), now);
     }
     if (!is_idle_vcpu(next)) {
         sched_vcpu(next)->credit.runnable = true;
         runstate_update(next, RUNSTATE_running, now);
     }
+    /* Work-conserving: a runnable prev goes to an idle pCPU if there is one. */
+    if (!is_idle_vcpu(prev) && sched_vcpu(prev)->credit.runnable)
+        kick_idle_cpu_for(prev);
     spin_unlock_irqrestore(&sched_lock, flags);
+    /* Not under the lock: it reads the run state (vcpu_runstate_get). Another
+     * pCPU may switch prev in meanwhile; its time areas are rewritten then. */
     if (!is_idle_vcpu(prev))
         vcpu_time_switch_out(prev);
     if (!is_idle_vcpu(next))
@@ -295,11 +387,11 @@ __noreturn void sched_start(void)
     for (;;) {
         local_irq_enable();
         softirq_run_pending();
-        resched = true;
+        this_cpu(resched) = true;
         schedule();
         /* Checked with interrupts off so a wake-up cannot slip in before hlt. */
         local_irq_disable();
-        if (!softirq_pending() && !resched)
+        if (!softirq_pending() && !this_cpu(resched))
             safe_halt();
         else
             local_irq_enable();
@@ -342,11 +434,12 @@ static const char *const prio_names[] = { "over", "under", "boost" };
 
 static void runqueue_key(char key)
 {
-    struct vcpu *cur = current_vcpu();
-
     (void)key;
-    printk("Scheduler: credit, 1 pCPU; CPU0 runs %s\n",
-           is_idle_vcpu(cur) ? "the idle vCPU" : cur->domain->name);
+    printk("Scheduler: credit, %u pCPU%s, one shared run queue\n", nr_online_cpus(),
+           nr_online_cpus() == 1 ? "" : "s");
+    for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+        if (cpu_is_online(cpu))
+            printk("  CPU%u: %s\n", cpu, per_cpu(cpu_idle, cpu) ? "idle" : "running a vCPU");
     for (struct sched_dom *sd = sched_doms; sd; sd = sd->next) {
         printk("  %s: weight %u cap %u\n", sd->domain->name, sd->credit.weight,
                sd->credit.cap);

@@ -27,6 +27,10 @@ struct sched_vcpu {
     bool polling;
     uint32_t poll_port;             /* the one port polled; 0: any of several */
     struct timer poll_timeout;
+
+    /* A pCPU is still saving its state after switching it out: another pCPU
+     * that picked it waits for that before loading it (sched_core.c). */
+    volatile bool saving;
 };
 
 static inline struct sched_vcpu *sched_vcpu(const struct vcpu *v)

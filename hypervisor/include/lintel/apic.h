@@ -6,6 +6,12 @@
 
 void pic_disable(void);
 void apic_init(void);
+/* An application processor's own APIC and timer (after apic_init on the BSP). */
+void apic_init_ap(void);
+/* Fixed-vector IPI; INIT and STARTUP (start_page = physical address >> 12). */
+void apic_send_ipi(uint32_t apic_id, unsigned vector);
+void apic_send_init(uint32_t apic_id);
+void apic_send_startup(uint32_t apic_id, uint32_t start_page);
 void apic_eoi(void);
 uint32_t apic_read_error(void);
 uint32_t apic_id(void);

@@ -10,6 +10,8 @@
  *   hypercall_trace         log every hypercall: number, arguments, result
  *   nodom0                  boot the hypervisor alone, without dom0 (for
  *                           hardware bring-up and the hypervisor's own tests)
+ *   nosmp                   use the boot CPU only
+ *   maxcpus=<n>             bring up at most n CPUs, the boot CPU included
  * Booleans also take =yes/no/on/off/true/false/1/0 and a "no-" prefix.
  * Unknown options and bad values are reported and otherwise ignored.
  * Pure logic: also compiled into the host unit tests.
@@ -32,6 +34,8 @@ struct lintel_options {
     bool noreboot;
     bool hypercall_trace;
     bool nodom0;
+    bool nosmp;
+    unsigned maxcpus;       /* 0 = not given: every CPU the MADT lists */
 };
 
 /* Receives one human-readable problem report per bad option. */

@@ -38,6 +38,7 @@ struct credit_vcpu {
     bool yielded;                     /* SCHEDOP_yield: requeue behind everyone once */
     bool boosted;
     int affinity_cpu;                 /* -1: any pCPU (hard affinity otherwise) */
+    uint64_t affinity_mask;           /* pCPUs it may run on (bit n); 0: any */
     void *owner;                      /* the struct vcpu, for the ring-0 side */
 };
 

@@ -105,6 +105,10 @@ void domain_destroy(struct domain *d);
 /* The idle vCPU of this pCPU (domain DOMID_IDLE); it runs sched_start(). */
 struct vcpu *idle_vcpu(void);
 bool is_idle_vcpu(const struct vcpu *v);
+/* Running on some pCPU right now. */
+bool vcpu_is_running(const struct vcpu *v);
+/* What pCPU cpu runs now (NULL or an idle vCPU when no guest). */
+struct vcpu *cpu_running_vcpu(unsigned cpu);
 /* Only the context switch changes what current_vcpu() returns. */
 void set_current_vcpu(struct vcpu *v);
 /* Online, not blocked, neither it nor its domain paused, domain running. */

@@ -22,8 +22,7 @@
 #define DIRECTMAP_VIRT_START  0xffff830000000000
 #define DIRECTMAP_VIRT_END    0xffff880000000000
 
-/* The boot stack; also each IST stack below. */
-#define BOOT_STACK_SIZE       0x8000
+/* Each IST stack (in every CPU's stack block, percpu.h). */
 #define IST_STACK_SIZE        0x2000
 
 #ifndef __ASSEMBLER__

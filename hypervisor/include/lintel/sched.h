@@ -38,5 +38,13 @@ int sched_get_credit(struct domain *d, unsigned *weight, unsigned *cap);
  * tables, GDT/LDT, segment bases, FPU lazily, kernel stack) and returns to
  * next's guest context. prev may be the idle vCPU. */
 void pv_context_switch(struct vcpu *prev, struct vcpu *next);
+/*
+ * Called by pv_context_switch: prev's state is saved (another pCPU may load
+ * it now); and, before loading next, waits until the pCPU that ran next
+ * last has saved it. Each pCPU saves before it waits, so two pCPUs trading
+ * vCPUs cannot wait for each other.
+ */
+void sched_context_saved(struct vcpu *prev);
+void sched_wait_context_saved(struct vcpu *next);
 
 #endif

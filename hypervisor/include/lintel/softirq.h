@@ -14,7 +14,10 @@ enum softirq {
 };
 
 void softirq_register(enum softirq nr, void (*fn)(void));
+/* On this pCPU. */
 void softirq_raise(enum softirq nr);
+/* On another pCPU (kicked with an IPI), or this one. */
+void softirq_raise_on(unsigned cpu, enum softirq nr);
 void softirq_run_pending(void);
 bool softirq_pending(void);
 

@@ -9,13 +9,28 @@ typedef struct {
     volatile int locked;
 } spinlock_t;
 
+/*
+ * A CPU spinning here may be the one another CPU's cross-CPU call (a TLB
+ * shootdown) waits for, possibly while holding this very lock: answering
+ * calls while spinning keeps that from deadlocking (arch/x86_64/smp/ipi.c).
+ */
+#ifdef LINTEL_HOST
+static inline void smp_poll_calls(void)
+{
+}
+#else
+void smp_poll_calls(void);
+#endif
+
 #define SPINLOCK_INIT { 0 }
 
 static inline void spin_lock(spinlock_t *l)
 {
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-        while (l->locked)
+        while (l->locked) {
             cpu_relax();
+            smp_poll_calls();
+        }
 }
 
 static inline bool spin_trylock(spinlock_t *l)

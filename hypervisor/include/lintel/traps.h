@@ -39,6 +39,9 @@ void traps_register_keys(void);
 #define TSS_SELECTOR    0xe040
 
 void descriptors_init(void);
+/* An application processor's GDT (gdt_size() zeroed bytes), TSS and IDT. */
+size_t gdt_size(void);
+void descriptors_init_cpu(unsigned cpu, uint64_t *gdt_memory);
 void tss_set_ist(unsigned ist, uint64_t stack_top);
 /* The stack the CPU switches to when an interrupt arrives from rings 1-3. */
 void tss_set_rsp0(uint64_t stack_top);

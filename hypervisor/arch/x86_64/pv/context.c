@@ -3,10 +3,10 @@
  * state, the entry dispatch from a guest, the exit work on the way back
  * and the context switch the scheduler calls.
  *
- * One pCPU: the guest-entry stack, the syscall scratch slot and the
- * current vCPU are globals. The guest frame always sits at the top of
- * pv_stack, so a context switch is "save that frame into prev, load next's
- * into it, return from it".
+ * Each pCPU has its own guest-entry stack, syscall stub and current vCPU
+ * (percpu.h, smp.h). The guest frame always sits at the top of the pCPU's
+ * stack block, so a context switch is "save that frame into prev, load
+ * next's into it, return from it".
  */
 #include <lintel/domain.h>
 #include <lintel/event.h>
@@ -18,6 +18,7 @@
 #include <lintel/pv_exec.h>
 #include <lintel/pv_mm.h>
 #include <lintel/sched.h>
+#include <lintel/smp.h>
 #include <lintel/softirq.h>
 #include <lintel/traps.h>
 #include <lintel/x86.h>
@@ -42,18 +43,15 @@
 #define RFLAGS_NT   (1UL << 14)
 #define RFLAGS_AC   (1UL << 18)
 
-/* Must match entry.S. */
-#define PV_STACK_SIZE 0x8000
+#define FPU_AREA_SIZE 512
 
-extern char pv_stack[];
 extern const char pv_interrupt_stubs[];
-extern const char pv_syscall_entry[], pv_syscall_compat_entry[];
 
 static uint64_t hypervisor_cr3;
 
 struct cpu_regs *pv_frame(void)
 {
-    return (struct cpu_regs *)(pv_stack + PV_STACK_SIZE - sizeof(struct cpu_regs));
+    return this_cpu_guest_frame();
 }
 
 static void install_idt_gates(void)
@@ -66,23 +64,30 @@ static void install_idt_gates(void)
     }
 }
 
-void pv_exec_init(void)
+/* What every pCPU needs before it runs a guest (the boot CPU and each AP). */
+void pv_exec_cpu_init(void)
 {
-    hypervisor_cr3 = read_cr3();
-    tss_set_rsp0((uint64_t)(uintptr_t)(pv_stack + PV_STACK_SIZE));
-    install_idt_gates();
+    unsigned cpu = smp_processor_id();
+
+    tss_set_rsp0(cpu_stack_top(cpu));
     /* sysret would return to FLAT_RING3_CS32 + 16 = 0xe033; we return by iretq. */
     wrmsr(MSR_STAR, (0xe023ULL << 48) | ((uint64_t)HYPERVISOR_CS << 32));
-    wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)pv_syscall_entry);
-    wrmsr(MSR_CSTAR, (uint64_t)(uintptr_t)pv_syscall_compat_entry);
+    wrmsr(MSR_LSTAR, smp_syscall_entry(cpu, false));
+    wrmsr(MSR_CSTAR, smp_syscall_entry(cpu, true));
     wrmsr(MSR_SYSCALL_MASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_NT | RFLAGS_AC);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
     /* Guests use SSE: the OS-support bits must be on, x87 emulation off. */
     write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
-    pv_xstate_cpu_init();
     __asm__ volatile("mov %%cr0, %%rax; or %0, %%rax; and %1, %%rax; mov %%rax, %%cr0"
                      : : "i"(CR0_MP), "i"(~(CR0_EM | CR0_TS)) : "rax", "memory");
-    printk("pv: guest entry ready (syscall hypercalls, ring-3 kernels)\n");
+}
+
+void pv_exec_init(void)
+{
+    hypervisor_cr3 = read_cr3();
+    install_idt_gates();
+    pv_exec_cpu_init();
+    printk("pv: guest entry ready (syscall hypercalls, ring-3 kernels, FXSAVE state)\n");
 }
 
 int pv_vcpu_init(struct vcpu *v)
@@ -90,7 +95,8 @@ int pv_vcpu_init(struct vcpu *v)
     struct pv_vcpu *pv = &v->pv;
 
     memset(pv, 0, sizeof(*pv));
-    if (pv_xstate_vcpu_init(v))
+    pv->fpu_area = xzalloc(FPU_AREA_SIZE + 64);
+    if (!pv->fpu_area)
         return -1;
     pv->in_kernel = true;
     pv->kernel_ss = PV_KERNEL_SS;
@@ -112,6 +118,11 @@ void pv_vcpu_destroy(struct vcpu *v)
     pv_gdt_release(v);
     xfree(v->pv.fpu_area);
     v->pv.fpu_area = NULL;
+}
+
+static void *fpu_image(struct vcpu *v)
+{
+    return (void *)ALIGN_UP((uintptr_t)v->pv.fpu_area, 64);
 }
 
 struct cpu_regs *pv_guest_regs(struct vcpu *v)
@@ -258,7 +269,7 @@ static void save_guest_state(struct vcpu *v)
         v->pv.gs_base_kernel = rdmsr(MSR_GS_BASE);
     else
         v->pv.gs_base_user = rdmsr(MSR_GS_BASE);
-    pv_xstate_save(v);
+    __asm__ volatile("clts; fxsave64 (%0)" : : "r"(fpu_image(v)) : "memory");
 }
 
 static void load_guest_state(struct vcpu *v)
@@ -266,7 +277,7 @@ static void load_guest_state(struct vcpu *v)
     const uint16_t segments[4] = { v->pv.ds, v->pv.es, v->pv.fs, v->pv.gs };
 
     memcpy(pv_frame(), v->pv.saved_regs, sizeof(struct cpu_regs));
-    pv_xstate_restore(v);
+    __asm__ volatile("clts; fxrstor64 (%0)" : : "r"(fpu_image(v)) : "memory");
     if (v->pv.fpu_switched_out)
         __asm__ volatile("mov %%cr0, %%rax; or %0, %%rax; mov %%rax, %%cr0"
                          : : "i"(CR0_TS) : "rax", "memory");
@@ -292,10 +303,12 @@ void pv_context_switch(struct vcpu *prev, struct vcpu *next)
     local_irq_disable();
     if (!is_idle_vcpu(prev))
         save_guest_state(prev);
+    sched_context_saved(prev);
     set_current_vcpu(next);
-    next->processor = 0;
+    next->processor = (int)smp_processor_id();
     if (is_idle_vcpu(next))
         pv_reset_stack_and_call(idle_body);
+    sched_wait_context_saved(next);
     load_guest_state(next);
     pv_reset_stack_and_return(pv_frame());
 }

@@ -11,6 +11,7 @@
 #include <lintel/mm.h>
 #include <lintel/printk.h>
 #include <lintel/pv_mm.h>
+#include <lintel/smp.h>
 #include <lintel/x86.h>
 #include <public/errno.h>
 #include <public/xen.h>
@@ -124,8 +125,9 @@ static void frame_released(void *opaque, uint64_t mfn)
     pg->owner = FRAME_OWNER_XEN;
     pg->type = FRAME_TYPE_HYPERVISOR;
     /* The allocator may hand it to the hypervisor itself next: no stale
-     * guest TLB entry may survive that (one pCPU runs guests today). */
+     * guest TLB entry may survive that, on any pCPU. */
     pv_flush_tlb_local();
+    flush_tlb_mask(domain_dirty_cpus(NULL) & ~CPUMASK_CPU(smp_processor_id()));
     free_xen_pages(phys_to_virt(mfn << PAGE_SHIFT), 0);
 }
 
@@ -140,9 +142,11 @@ static void becoming_table(void *opaque, uint64_t mfn)
 {
     (void)opaque;
     (void)mfn;
-    /* Only this CPU runs guests today; SMP needs a shootdown here. */
-    if (stale_tlb_entries)
+    /* A writable mapping another pCPU still caches would outlive the type. */
+    if (stale_tlb_entries) {
         pv_flush_tlb_local();
+        flush_tlb_mask(domain_dirty_cpus(NULL) & ~CPUMASK_CPU(smp_processor_id()));
+    }
 }
 
 static void install_hv_slots(void *opaque, uint64_t *l4)

@@ -5,8 +5,9 @@
  * through a re-executed hypercall, so interrupts and other vCPUs are never
  * held off for a whole batch.
  *
- * TLB flushes are for this CPU only: guests run on one pCPU today, and
- * the *_MULTI/_ALL variants become shootdowns when SMP guests arrive.
+ * *_LOCAL flushes are for this pCPU; the *_MULTI/_ALL variants (and
+ * update_va_mapping's non-local flags) also flush every other pCPU the
+ * domain's vCPUs ran on last (smp.h flush_tlb_domain: a whole flush there).
  */
 #include <lintel/errno.h>
 #include <lintel/guest_access.h>
@@ -18,6 +19,7 @@
 #include <lintel/pv_exec.h>
 #include <lintel/printk.h>
 #include <lintel/pv_mm.h>
+#include <lintel/smp.h>
 #include <public/errno.h>
 #include <public/xen.h>
 
@@ -264,6 +266,8 @@ static int flush_after_update(uint64_t va, uint64_t flags)
         pv_invlpg_local(va);
     else
         pv_flush_tlb_local();
+    if (mask_ptr != UVMF_LOCAL)
+        flush_tlb_domain(current_domain());
     return 0;
 }
 
@@ -347,7 +351,7 @@ static int set_ldt(struct vcpu *v, uint64_t base, uint64_t entries)
     return 0;
 }
 
-static int flush_op(const struct mmuext_op *op, bool invlpg, bool with_mask)
+static int flush_op(const struct mmuext_op *op, bool invlpg, bool with_mask, bool all)
 {
     uint64_t mask;
 
@@ -358,6 +362,8 @@ static int flush_op(const struct mmuext_op *op, bool invlpg, bool with_mask)
         pv_flush_tlb_local();
     else if (guest_va_ok(op->arg1.linear_addr))
         pv_invlpg_local(op->arg1.linear_addr);
+    if (with_mask || all)
+        flush_tlb_domain(current_domain());
     return 0;
 }
 
@@ -378,15 +384,17 @@ static int one_mmuext_op(const struct mmu_owners *ow, const struct mmuext_op *op
     case MMUEXT_NEW_USER_BASEPTR:
         return pv_set_root(v, op->arg1.mfn, true);
     case MMUEXT_TLB_FLUSH_LOCAL:
+        return flush_op(op, false, false, false);
     case MMUEXT_TLB_FLUSH_ALL:
-        return flush_op(op, false, false);
+        return flush_op(op, false, false, true);
     case MMUEXT_TLB_FLUSH_MULTI:
-        return flush_op(op, false, true);
+        return flush_op(op, false, true, false);
     case MMUEXT_INVLPG_LOCAL:
+        return flush_op(op, true, false, false);
     case MMUEXT_INVLPG_ALL:
-        return flush_op(op, true, false);
+        return flush_op(op, true, false, true);
     case MMUEXT_INVLPG_MULTI:
-        return flush_op(op, true, true);
+        return flush_op(op, true, true, false);
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:
         if (!v->domain->is_privileged)

@@ -1,0 +1,53 @@
+"""Several pCPUs on Lintel (issue 6): every CPU QEMU gives is brought up,
+maxcpus= and nosmp limit them, and the APs answer cross-CPU calls: the 'p'
+debug key runs a TLB shootdown on every online CPU and counts who ran it.
+(Two vCPUs on two CPUs: test_kernels.py boots the smp kernel with -smp 2.)
+
+Lintel-only: these are the hypervisor's own boot lines and debug keys.
+Each test is one short boot without dom0.
+"""
+import re
+
+from harness.qemu import Machine
+
+READY = r"Lintel: ready"
+
+
+def lintel(name, hv_args, smp, **kwargs):
+    kwargs.setdefault("dom0_image", None)
+    kwargs.setdefault("memory_mb", 256)
+    return Machine(hv="lintel", name=f"smp-{name}", hv_args=hv_args, smp=smp, **kwargs)
+
+
+def test_four_cpus_come_online_and_answer_calls():
+    with lintel("four", "loglvl=all nodom0", smp=4) as m:
+        m.start()
+        m.expect(r"ACPI: 4 CPUs in the MADT", timeout=60)
+        for cpu in (1, 2, 3):
+            m.expect(rf"CPU{cpu} online \(APIC id {cpu}\)", timeout=60)
+        m.expect(r"smp: 4 CPUs online", timeout=30)
+        m.expect(READY, timeout=30)
+        m.send("p")
+        flushed = m.expect(r"TLB shootdown self-test: (\d+) of (\d+) CPUs flushed",
+                           timeout=30)
+        assert flushed.group(1) == flushed.group(2) == "4"
+        calls = [int(n) for n in re.findall(r"CPU[123]: \d+ kicks, (\d+) calls",
+                                            m.console_text())]
+        assert len(calls) == 3 and all(n >= 1 for n in calls), calls
+
+
+def test_maxcpus_and_nosmp_limit_the_cpus():
+    with lintel("maxcpus", "loglvl=all nodom0 maxcpus=2", smp=3) as m:
+        m.start()
+        m.expect(r"CPU1 online", timeout=60)
+        m.expect(r"smp: 2 of 3 CPUs used \(maxcpus\)", timeout=30)
+        m.expect(r"smp: 2 CPUs online", timeout=30)
+        m.expect(READY, timeout=30)
+        assert "CPU2 online" not in m.console_text()
+    with lintel("nosmp", "loglvl=all nodom0 nosmp", smp=2) as m:
+        m.start()
+        m.expect(r"smp: 1 of 2 CPUs used \(nosmp\)", timeout=60)
+        m.expect(r"smp: 1 CPU online", timeout=30)
+        m.expect(READY, timeout=30)
+        assert "CPU1 online" not in m.console_text()
+
