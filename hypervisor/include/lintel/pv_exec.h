@@ -156,6 +156,29 @@ void pv_debug_exception(struct cpu_regs *regs);
 /* #DB in ring 0 (a guest data breakpoint on memory we touched): true if handled. */
 bool pv_debug_in_hypervisor(struct cpu_regs *regs);
 
+/*
+ * FPU/SSE/AVX state (xstate.c): XSAVE when the CPU has it, else FXSAVE.
+ * The XCR0 components a PV guest may enable: x87, SSE, YMM.
+ */
+#define PV_XCR0_X87     0x1ULL
+#define PV_XCR0_SSE     0x2ULL
+#define PV_XCR0_YMM     0x4ULL
+#define PV_XCR0_DEFAULT (PV_XCR0_X87 | PV_XCR0_SSE)
+/* Per pCPU: CR4.OSXSAVE and XCR0 (the first call also sizes the areas). */
+void pv_xstate_cpu_init(void);
+/* XCR0 bits offered to guests (0 without XSAVE). */
+uint64_t pv_xstate_offered(void);
+int pv_xstate_vcpu_init(struct vcpu *v);
+/* A toolstack context's 512-byte FXSAVE image becomes v's state. */
+void pv_xstate_load_legacy(struct vcpu *v, const void *fxsave_image);
+void pv_xstate_save(struct vcpu *v);
+void pv_xstate_restore(struct vcpu *v);
+/* Has the guest turned CR4.OSXSAVE on in its view (and may it)? */
+bool pv_xstate_guest_osxsave(const struct vcpu *v);
+bool pv_xstate_cr4_ok(uint64_t guest_cr4);
+/* Emulates the guest kernel's xsetbv: 0 when done, else the vector to give it. */
+unsigned pv_emulate_xsetbv(struct cpu_regs *regs);
+
 /* vm_assist state of d (VMASST_TYPE_*). */
 bool pv_vm_assist_enabled(const struct domain *d, unsigned type);
 

@@ -43,8 +43,6 @@
 #define RFLAGS_NT   (1UL << 14)
 #define RFLAGS_AC   (1UL << 18)
 
-#define FPU_AREA_SIZE 512
-
 extern const char pv_interrupt_stubs[];
 
 static uint64_t hypervisor_cr3;
@@ -78,6 +76,7 @@ void pv_exec_cpu_init(void)
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
     /* Guests use SSE: the OS-support bits must be on, x87 emulation off. */
     write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+    pv_xstate_cpu_init();
     __asm__ volatile("mov %%cr0, %%rax; or %0, %%rax; and %1, %%rax; mov %%rax, %%cr0"
                      : : "i"(CR0_MP), "i"(~(CR0_EM | CR0_TS)) : "rax", "memory");
 }
@@ -87,7 +86,7 @@ void pv_exec_init(void)
     hypervisor_cr3 = read_cr3();
     install_idt_gates();
     pv_exec_cpu_init();
-    printk("pv: guest entry ready (syscall hypercalls, ring-3 kernels, FXSAVE state)\n");
+    printk("pv: guest entry ready (syscall hypercalls, ring-3 kernels)\n");
 }
 
 int pv_vcpu_init(struct vcpu *v)
@@ -95,8 +94,7 @@ int pv_vcpu_init(struct vcpu *v)
     struct pv_vcpu *pv = &v->pv;
 
     memset(pv, 0, sizeof(*pv));
-    pv->fpu_area = xzalloc(FPU_AREA_SIZE + 64);
-    if (!pv->fpu_area)
+    if (pv_xstate_vcpu_init(v))
         return -1;
     pv->in_kernel = true;
     pv->kernel_ss = PV_KERNEL_SS;
@@ -118,11 +116,6 @@ void pv_vcpu_destroy(struct vcpu *v)
     pv_gdt_release(v);
     xfree(v->pv.fpu_area);
     v->pv.fpu_area = NULL;
-}
-
-static void *fpu_image(struct vcpu *v)
-{
-    return (void *)ALIGN_UP((uintptr_t)v->pv.fpu_area, 64);
 }
 
 struct cpu_regs *pv_guest_regs(struct vcpu *v)
@@ -269,7 +262,7 @@ static void save_guest_state(struct vcpu *v)
         v->pv.gs_base_kernel = rdmsr(MSR_GS_BASE);
     else
         v->pv.gs_base_user = rdmsr(MSR_GS_BASE);
-    __asm__ volatile("clts; fxsave64 (%0)" : : "r"(fpu_image(v)) : "memory");
+    pv_xstate_save(v);
 }
 
 static void load_guest_state(struct vcpu *v)
@@ -277,7 +270,7 @@ static void load_guest_state(struct vcpu *v)
     const uint16_t segments[4] = { v->pv.ds, v->pv.es, v->pv.fs, v->pv.gs };
 
     memcpy(pv_frame(), v->pv.saved_regs, sizeof(struct cpu_regs));
-    __asm__ volatile("clts; fxrstor64 (%0)" : : "r"(fpu_image(v)) : "memory");
+    pv_xstate_restore(v);
     if (v->pv.fpu_switched_out)
         __asm__ volatile("mov %%cr0, %%rax; or %0, %%rax; mov %%rax, %%cr0"
                          : : "i"(CR0_TS) : "rax", "memory");
