@@ -15,22 +15,14 @@ import time
 
 import pytest
 
-# Lintel has no createdomain domctl yet (issue 10); admission control, which
-# reads only physinfo, already works there.
-NO_CREATEDOMAIN = "no createdomain domctl yet (issue 10)"
+# On Lintel the guest boots, lists, pauses, powers off and gives its memory
+# back; what is typed on its console never reaches it yet (output works).
+NO_CONSOLE_INPUT = ("input typed on the guest's console does not reach it on Lintel "
+                    "(ring input / dom0-to-domU event; issue 10)")
 LINTEL_XFAIL_TESTS = {
-    "test_guest_boots_to_its_init": NO_CREATEDOMAIN,
-    "test_console_daemon_serves_the_guest": NO_CREATEDOMAIN,
-    "test_console_shows_the_shell_and_runs_a_typed_command": NO_CREATEDOMAIN,
-    "test_reboot_inside_the_guest_restarts_it_under_its_name": NO_CREATEDOMAIN,
-    "test_create_destroy_cycles_leak_nothing": NO_CREATEDOMAIN,
-    "test_twenty_create_destroy_cycles_leak_nothing": NO_CREATEDOMAIN,
-    "test_list_shows_the_configured_domain": NO_CREATEDOMAIN,
-    "test_uptime_counts_from_creation": NO_CREATEDOMAIN,
-    "test_pause_and_unpause": NO_CREATEDOMAIN,
-    "test_second_create_with_the_same_name_is_refused": NO_CREATEDOMAIN,
-    "test_poweroff_destroys_it_and_gives_the_memory_back": NO_CREATEDOMAIN,
-    "test_the_xml_example_builds_the_same_domain": NO_CREATEDOMAIN,
+    "test_console_shows_the_shell_and_runs_a_typed_command": NO_CONSOLE_INPUT,
+    "test_reboot_inside_the_guest_restarts_it_under_its_name": NO_CONSOLE_INPUT,
+    "test_twenty_create_destroy_cycles_leak_nothing": "soak: not yet run on Lintel",
 }
 
 EXAMPLE = "/etc/lintel/examples/debian-pv.cfg"
