@@ -25,11 +25,11 @@ def test_four_cpus_come_online_and_answer_calls():
         m.expect(r"ACPI: 4 CPUs in the MADT", timeout=60)
         for cpu in (1, 2, 3):
             m.expect(rf"CPU{cpu} online \(APIC id {cpu}\)", timeout=60)
-        m.expect(r"smp: 4 CPUs online", timeout=30)
-        m.expect(READY, timeout=30)
+        m.expect(r"smp: 4 CPUs online", timeout=60)
+        m.expect(READY, timeout=60)
         m.send("p")
         flushed = m.expect(r"TLB shootdown self-test: (\d+) of (\d+) CPUs flushed",
-                           timeout=30)
+                           timeout=60)
         assert flushed.group(1) == flushed.group(2) == "4"
         calls = [int(n) for n in re.findall(r"CPU[123]: \d+ kicks, (\d+) calls",
                                             m.console_text())]
@@ -40,14 +40,14 @@ def test_maxcpus_and_nosmp_limit_the_cpus():
     with lintel("maxcpus", "loglvl=all nodom0 maxcpus=2", smp=3) as m:
         m.start()
         m.expect(r"CPU1 online", timeout=60)
-        m.expect(r"smp: 2 of 3 CPUs used \(maxcpus\)", timeout=30)
-        m.expect(r"smp: 2 CPUs online", timeout=30)
-        m.expect(READY, timeout=30)
+        m.expect(r"smp: 2 of 3 CPUs used \(maxcpus\)", timeout=60)
+        m.expect(r"smp: 2 CPUs online", timeout=60)
+        m.expect(READY, timeout=60)
         assert "CPU2 online" not in m.console_text()
     with lintel("nosmp", "loglvl=all nodom0 nosmp", smp=2) as m:
         m.start()
         m.expect(r"smp: 1 of 2 CPUs used \(nosmp\)", timeout=60)
-        m.expect(r"smp: 1 CPU online", timeout=30)
-        m.expect(READY, timeout=30)
+        m.expect(r"smp: 1 CPU online", timeout=60)
+        m.expect(READY, timeout=60)
         assert "CPU1 online" not in m.console_text()
 
