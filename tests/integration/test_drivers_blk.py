@@ -26,9 +26,11 @@ from harness import paths
 from harness.marks import hypervisors
 from harness.qemu import Machine
 
-LINTEL_DOM0_XFAIL = ("dom0's shell on the 14:30 Lintel build took no serial input (every module "
-                     "then); createdomain and gntdev maps landed this session, so this path has "
-                     "not run on Lintel yet")
+# On Lintel at 73be301 the domU with a lintel-blkback root disk is created
+# but shows nothing on its console for 180 s (not investigated yet); the
+# module's Lintel half would spend five minutes failing, so only soak runs it.
+LINTEL_NOT_RUN = ("a domU booting from a lintel-blkback disk shows nothing on its "
+                  "console within 180 s (issue 12)")
 
 NAME = "blk"
 XVDB = 51728   # Xen's device numbers for xvdb and xvdc
