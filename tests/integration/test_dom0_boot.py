@@ -18,8 +18,8 @@ CONFIGS = [("xen", 1), ("xen", 2), ("lintel", 1), ("lintel", 2)]
 # (test name, CPUs) -> why Lintel cannot pass it yet.
 LINTEL_GAPS = {
     ("test_dom0_has_one_vcpu_per_cpu", 2):
-        "dom0 gets one vCPU: Lintel runs on the boot CPU only until the smp "
-        "helper's AP bring-up lands",
+        "dom0 gets one vCPU: every pCPU comes online but guest vCPUs run on the "
+        "boot CPU only (the stock kernel's second vCPU hangs on an AP; issue 6)",
 }
 
 BAD_KERNEL_LINE = re.compile(r"WARNING:|BUG:|Oops|Xen: .* failed|Call Trace|"
