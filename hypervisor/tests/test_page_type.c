@@ -449,6 +449,10 @@ static void dying_domain_frees_all_but_what_others_map(void **state)
     /* Still mapped by the other domain: alive until that entry goes. */
     assert_int_equal(released[26], 0);
     assert_int_equal(frames[26].type, FRAME_TYPE_WRITABLE);
+    /* ...and nobody's: a new domain with the same id cannot take it. */
+    assert_int_equal(frames[26].owner, PT_OWNER_ORPHAN);
+    assert_int_equal(pt_get_page(&env, 26, GUEST), -EINVAL);
+    assert_int_equal(pt_update_entry(&env, &other, &guest, 50, 1, pte(26, RO)), -EBUSY);
     assert_int_equal(pt_update_entry(&env, &other, &guest, 50, 0, 0), 0);
     assert_int_equal(released[26], 1);
     assert_int_equal(pt_unpin(&env, &other, 50), 0);

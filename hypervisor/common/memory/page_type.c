@@ -381,8 +381,12 @@ void pt_release_domain_frames(const struct pt_env *env, uint16_t owner, uint32_t
     }
     /* Freeing a frame unlinks only that frame: read its successor first. */
     for (mfn = head; mfn != FRAME_LINK_NONE; mfn = next) {
-        next = env->frames[mfn].next;
+        struct page_info *pg = frame(env, mfn);
+
+        next = pg->next;
         pt_drop_allocation(env, owner, mfn);
+        if (pg->state == FRAME_IN_USE && pg->owner == owner && pg->refcount)
+            pg->owner = PT_OWNER_ORPHAN;
     }
 }
 

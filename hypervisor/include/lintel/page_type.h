@@ -134,12 +134,17 @@ void pt_assign_allocated(struct page_info *pg, uint16_t owner);
  * owner's allocation reference is already gone or it is not o's. */
 int pt_drop_allocation(const struct pt_env *env, uint16_t owner, uint64_t mfn);
 
+/* The owner of a dead domain's frames that another domain still maps:
+ * nobody can take a new reference on them (a later domain reusing the id
+ * must not inherit them); the last mapping to go frees them. */
+#define PT_OWNER_ORPHAN 0x7FF5
+
 /*
  * A dying domain's frames, chained from head through page_info.next: drops
  * every pin, then every allocation reference. With its vCPU roots gone
  * first (the caller's job), all of its tables devalidate in the first pass,
  * so the second frees every frame nobody else references; frames another
- * domain still maps stay until that mapping goes.
+ * domain still maps stay until that mapping goes, owned by PT_OWNER_ORPHAN.
  */
 void pt_release_domain_frames(const struct pt_env *env, uint16_t owner, uint32_t head);
 

@@ -114,6 +114,13 @@ void pv_vcpu_destroy(struct vcpu *v)
     /* The descriptor-table frames it holds typed go back to the domain. */
     pv_ldt_release(v);
     pv_gdt_release(v);
+    /* So does a vcpu_info registered in a page of its own (VCPUOP_register_vcpu_info). */
+    if (v->pv.vcpu_info_mfn && v->pv.vcpu_info_mfn != v->domain->shared_info_mfn) {
+        put_page_type(v->pv.vcpu_info_mfn);
+        put_page(v->pv.vcpu_info_mfn);
+        v->pv.vcpu_info = NULL;
+        v->pv.vcpu_info_mfn = 0;
+    }
     xfree(v->pv.fpu_area);
     v->pv.fpu_area = NULL;
 }

@@ -119,6 +119,8 @@ static void frame_released(void *opaque, uint64_t mfn)
     if (d) {
         page_list_remove(d, mfn);
         d->tot_pages--;
+    } else {
+        pr_debug("pv-mm: mfn %#lx of a destroyed domain freed\n", (unsigned long)mfn);
     }
     m2p_set(mfn, ~0ULL);
     pg->flags = 0;
@@ -416,13 +418,19 @@ void domain_release_memory(struct domain *d)
         write_cr3(pv_hypervisor_root());
     drop_roots(d);
     pt_release_domain_frames(e, d->id, d->page_list_head);
-    /* Still mapped by another domain: freed when that mapping goes. */
+    /* Still referenced from outside (another domain's mapping, a vCPU's
+     * descriptor or vcpu_info page until the vCPU goes): nobody's now,
+     * freed when that reference goes. */
     if (d->page_list_head != FRAME_LINK_NONE)
         pr_warn("d%u: %lu pages still referenced from outside at destruction\n",
                 d->id, (unsigned long)d->tot_pages);
     for (mfn = d->page_list_head; mfn != FRAME_LINK_NONE; mfn = next) {
-        next = mfn_to_page(mfn)->next;
-        mfn_to_page(mfn)->next = mfn_to_page(mfn)->prev = FRAME_LINK_NONE;
+        struct page_info *pg = mfn_to_page(mfn);
+
+        pr_debug("d%u: mfn %#x pfn %#lx: %u references, type %u x%u\n", d->id, mfn,
+                 (unsigned long)m2p_get(mfn), pg->refcount, pg->type, pg->type_count);
+        next = pg->next;
+        pg->next = pg->prev = FRAME_LINK_NONE;
     }
     d->page_list_head = FRAME_LINK_NONE;
     unregister_memory_domain(d);
