@@ -110,7 +110,9 @@ def attach_kernel(m, dom):
             (fe, "mac", net.DOMU_MAC),
             (be, "frontend", fe), (be, "frontend-id", str(dom)), (be, "online", "1"),
             (be, "handle", "0"), (be, "mac", net.DOMU_MAC),
-            (be, "bridge", "xenbr0"), (be, "type", "vif"), (be, "state", "1"), (fe, "state", "1")]
+            (be, "bridge", "xenbr0"), (be, "type", "vif"),
+            (be, "script", "/etc/xen/scripts/vif-bridge"),   # xen-netback refuses a vif without it
+            (be, "state", "1"), (fe, "state", "1")]
     for path, key, value in keys:
         m.check(f"lintel-store write {path}/{key} '{value}'")
         if key == "backend":
