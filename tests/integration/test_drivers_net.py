@@ -62,8 +62,11 @@ insmod /lib/modules/{KVER}/{NETFRONT}
 exec /init
 """
 
-LINTEL_DOM0_XFAIL = ("lintel create needs the createdomain domctl, and lintel-netback needs "
-                     "Linux's gntdev, whose mmu_update of the scratch memory fails on Lintel")
+# createdomain and gntdev maps reached Lintel this session, but a domU with
+# split-driver devices has not yet come up there (test_drivers_blk: nothing on
+# its console for 180 s); failing would cost minutes, so only soak runs it.
+LINTEL_NOT_RUN = ("a domU with lintel-netback devices has not come up on Lintel yet "
+                  "(issue 12)")
 
 
 def cpio_gz(stage):
