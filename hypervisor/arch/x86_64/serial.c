@@ -2,7 +2,7 @@
 #include <lintel/serial.h>
 #include <lintel/x86.h>
 
-#define COM1        0x3f8
+#define COM1        SERIAL_COM1_BASE
 #define UART_THR    0
 #define UART_RBR    0
 #define UART_DLL    0

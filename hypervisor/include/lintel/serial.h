@@ -4,6 +4,10 @@
 
 #include <lintel/types.h>
 
+/* Its eight I/O ports, which no guest may reach (see pv/emulate.c). */
+#define SERIAL_COM1_BASE  0x3f8
+#define SERIAL_COM1_PORTS 8
+
 void serial_init(void);
 /* baud must divide 115200 (cmdline.c checks). */
 void serial_set_baud(unsigned baud);

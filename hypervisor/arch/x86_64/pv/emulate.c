@@ -5,6 +5,7 @@
  * else keeps its fault and is bounced to the guest, as Xen does (hlt
  * included: Xen 4.17 gives a 64-bit PV kernel #GP for it).
  */
+#include <lintel/serial.h>
 #include <lintel/cpuid_policy.h>
 #include <lintel/domain.h>
 #include <lintel/guest_access.h>
@@ -153,6 +154,16 @@ static bool iopl_allows(const struct vcpu *v)
  * domain, as on Xen, reads see all ones and writes go nowhere (a domU's
  * Linux probes PCI config space early and must find nothing there).
  */
+/*
+ * The hypervisor's console UART is its own, as on Xen: dom0's 8250 driver
+ * probing or driving it would reprogram it and take the input bytes the
+ * hypervisor polls for dom0's console.
+ */
+static bool port_is_hypervisors(uint16_t port, unsigned size)
+{
+    return port + size > SERIAL_COM1_BASE && port < SERIAL_COM1_BASE + SERIAL_COM1_PORTS;
+}
+
 static bool emulate_io(struct cpu_regs *regs, const uint8_t *p, unsigned *len, bool real)
 {
     bool opsize16 = p[0] == 0x66;
@@ -173,7 +184,7 @@ static bool emulate_io(struct cpu_regs *regs, const uint8_t *p, unsigned *len, b
         return false;
     }
     size = (op[0] & 1) ? (opsize16 ? 2 : 4) : 1;
-    if (!real) {
+    if (!real || port_is_hypervisors(port, size)) {
         uint64_t ones = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
 
         if (!(op[0] & 2))
