@@ -46,6 +46,18 @@ TIMEOUT_SCALE = float(os.environ.get("LINTEL_TIMEOUT_SCALE",
 
 
 
+# Lines the hypervisor prints on the serial line that dom0's console shares:
+# they can land in the middle of a command's output (even mid-line), e.g.
+# Lintel's notes when a domain is torn down, or Xen's "(XEN)" lines.
+HYPERVISOR_LINE = re.compile(r"(\(XEN\) |grant: d\d+: |pv-mm: |d\d+: (mfn |\d+ pages ))"
+                             r"[^\r\n]*\r*\n")
+
+
+def without_hypervisor_lines(text):
+    """TEXT (a command's output) with the hypervisor's interleaved lines cut out."""
+    return HYPERVISOR_LINE.sub("", text)
+
+
 def scaled():
     return f" (x{TIMEOUT_SCALE:g})" if TIMEOUT_SCALE != 1 else ""
 

@@ -15,6 +15,8 @@ import time
 
 import pytest
 
+from harness.qemu import without_hypervisor_lines
+
 # On Lintel the guest boots, lists, pauses, powers off and gives its memory
 # back; what is typed on its console never reaches it yet (output works).
 NO_CONSOLE_INPUT = ("input typed on the guest's console does not reach it on Lintel "
@@ -38,7 +40,7 @@ BOOT_TIMEOUT = 400
 
 
 def domains(machine):
-    out = machine.check("lintel list --json")
+    out = without_hypervisor_lines(machine.check("lintel list --json"))
     # Daemons in dom0 log to the same console; the JSON starts at its '['.
     out = out[out.index("\n[") + 1:] if not out.startswith("[") else out
     return {d["name"]: d for d in json.loads(out)}
