@@ -13,6 +13,7 @@
 #include "backend_loop.h"
 #include "blk_disk.h"
 #include "blk_request.h"
+#include "blk_stats_file.h"
 #include "event_channel.h"
 #include "grant_dev.h"
 #include "public/io/blkif.h"
@@ -22,7 +23,7 @@
 #define BLKBACK_MAX_RING_ORDER 4u
 
 struct blkback_stats {
-    uint64_t requests, errors, bytes_read, bytes_written, flushes, discards;
+    uint64_t requests, errors, reads, writes, bytes_read, bytes_written, flushes, discards;
 };
 
 struct blkback {
@@ -40,6 +41,7 @@ struct blkback {
     struct blk_plan plan;
     unsigned int logged_refusals;          /* bad requests are logged, up to a limit */
     struct blkback_stats stats;
+    struct blk_stats_file stats_file;      /* the counters as monitors read them */
 };
 
 /* The xenbus hooks (blkback_device.c). */
@@ -47,5 +49,7 @@ extern const struct xenbus_backend_ops blkback_ops;
 
 /* Answers every request the frontend has published (blkback_serve.c). */
 void blkback_serve(struct blkback *b);
+/* Rewrites the monitors' counters file; without FORCE at most once a second. */
+void blkback_publish_counters(struct blkback *b, bool force);
 
 #endif

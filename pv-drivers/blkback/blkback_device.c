@@ -138,6 +138,8 @@ static void blkback_disconnect(struct xenbus_backend *be)
     event_channel_unbind(&b->evtchn);
     grant_unmap(&b->gnt, &b->ring_map);
     memset(&b->ring, 0, sizeof(b->ring));
+    /* The last second's requests would otherwise never reach the file. */
+    blkback_publish_counters(b, true);
     backend_log("disconnected after %llu requests (%llu refused or failed), %llu bytes read, "
                 "%llu written, %llu flushes, %llu discards",
                 (unsigned long long)b->stats.requests, (unsigned long long)b->stats.errors,

@@ -69,6 +69,7 @@ int main(int argc, char **argv)
         parse_id(argv[2], "DEVID", UINT32_MAX, &devid) < 0)
         return 2;
     backend_log_init("lintel-blkback", domid, devid);
+    blk_stats_file_init(&b.stats_file, BLK_STATS_DIR, domid, devid);
     backend_loop_catch_signals();
     backend_loop_init(&loop);
     b.loop = &loop;
@@ -86,5 +87,6 @@ int main(int argc, char **argv)
     backend_log("exiting");
     xenbus_backend_close(&b.be);
     blk_disk_close(&b.disk);
+    blk_stats_file_remove(&b.stats_file);
     return rc < 0 ? 1 : 0;
 }

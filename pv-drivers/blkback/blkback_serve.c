@@ -80,6 +80,7 @@ static int do_write(struct blkback *b, const struct blk_plan *plan, char *why,
         snprintf(why, why_len, "write: %s", strerror(-rc));
         return BLKIF_RSP_ERROR;
     }
+    b->stats.writes++;
     b->stats.bytes_written += bytes;
     return BLKIF_RSP_OKAY;
 }
@@ -98,6 +99,7 @@ static int do_read(struct blkback *b, const struct blk_plan *plan, char *why,
         snprintf(why, why_len, "a segment's grant cannot be written");
         return BLKIF_RSP_ERROR;
     }
+    b->stats.reads++;
     b->stats.bytes_read += bytes;
     return BLKIF_RSP_OKAY;
 }
@@ -199,4 +201,18 @@ void blkback_serve(struct blkback *b)
         publish_responses(b);
         RING_FINAL_CHECK_FOR_REQUESTS(&b->ring, more);
     }
+    blkback_publish_counters(b, false);
+}
+
+void blkback_publish_counters(struct blkback *b, bool force)
+{
+    const struct blkback_stats *s = &b->stats;
+    struct blk_counters c = {
+        .reads = s->reads, .writes = s->writes,
+        .sectors_read = s->bytes_read / BLK_SECTOR_SIZE,
+        .sectors_written = s->bytes_written / BLK_SECTOR_SIZE,
+        .flushes = s->flushes, .discards = s->discards,
+    };
+
+    blk_stats_file_update(&b->stats_file, &c, force);
 }
