@@ -112,6 +112,11 @@ static void print_row_json(FILE *out, const struct top_frame *f, const struct to
     else
         fprintf(out, "\"maxmem_kib\":%" PRIu64, r->maxmem_kib);
     fprintf(out, ",\"vcpus\":%" PRIu32, r->vcpus);
+    fprintf(out, ",\"nets\":%" PRIu32 ",\"net_tx_kib\":%" PRIu64 ",\"net_rx_kib\":%" PRIu64
+            ",\"vbds\":%" PRIu32 ",\"vbd_rd\":%" PRIu64 ",\"vbd_wr\":%" PRIu64
+            ",\"vbd_rsect\":%" PRIu64 ",\"vbd_wsect\":%" PRIu64, r->io.nets,
+            r->io.net_tx_bytes / 1024, r->io.net_rx_bytes / 1024, r->io.vbds, r->io.vbd_rd,
+            r->io.vbd_wr, r->io.vbd_rsect, r->io.vbd_wsect);
     if (top_view_shows_vcpus(view, r->domid))
         print_vcpus_json(out, f, r->domid);
     fputc('}', out);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "public/version.h"
+#include "top_io_read.h"
 #include "xenstore.h"
 
 #define LIST_BATCH 64
@@ -231,6 +232,7 @@ int top_collect_sample(struct top_collector *c, const struct top_view *view,
     }
     prune_names(c, s);
     collect_vcpus(c, view, s);
+    top_io_read(&top_io_default_paths, s);
     return 0;
 }
 

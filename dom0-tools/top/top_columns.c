@@ -111,6 +111,29 @@ static int compare_vcpus(const struct top_row *a, const struct top_row *b)
     return compare_u64(a->vcpus, b->vcpus);
 }
 
+/* The device counters: one formatter and comparator per field, made alike. */
+#define IO_COLUMN(field, divisor)                                                        \
+    static void format_##field(const struct top_row *r, char *buf, size_t len)           \
+    {                                                                                     \
+        snprintf(buf, len, "%" PRIu64, (uint64_t)r->io.field / (divisor));                \
+    }                                                                                     \
+    static int compare_##field(const struct top_row *a, const struct top_row *b)          \
+    {                                                                                     \
+        return compare_u64(a->io.field, b->io.field);                                     \
+    }
+
+IO_COLUMN(nets, 1)
+IO_COLUMN(net_tx_bytes, 1024)
+IO_COLUMN(net_rx_bytes, 1024)
+IO_COLUMN(vbds, 1)
+IO_COLUMN(vbd_rd, 1)
+IO_COLUMN(vbd_wr, 1)
+IO_COLUMN(vbd_rsect, 1)
+IO_COLUMN(vbd_wsect, 1)
+
+#define IO_DEF(key, header, width, letter, field, help) \
+    { key, header, width, false, letter, true, help, format_##field, compare_##field }
+
 const struct top_column_def top_columns[TOP_NR_COLUMNS] = {
     [COL_NAME] = { "name", "NAME", 18, true, 'N', false, "domain name",
                    format_name, compare_name },
@@ -131,6 +154,14 @@ const struct top_column_def top_columns[TOP_NR_COLUMNS] = {
                      format_maxmem, compare_maxmem },
     [COL_VCPUS] = { "vcpus", "VCPUS", 5, false, 'V', true, "online vCPUs",
                     format_vcpus, compare_vcpus },
+    [COL_NETS] = IO_DEF("nets", "NETS", 4, 'E', nets, "network interfaces (vifs)"),
+    [COL_NET_TX] = IO_DEF("net_tx_kib", "NETTX(k)", 9, 'O', net_tx_bytes, "KiB the domain sent"),
+    [COL_NET_RX] = IO_DEF("net_rx_kib", "NETRX(k)", 9, 'R', net_rx_bytes, "KiB the domain received"),
+    [COL_VBDS] = IO_DEF("vbds", "VBDS", 4, 'B', vbds, "virtual block devices"),
+    [COL_VBD_RD] = IO_DEF("vbd_rd", "VBD_RD", 8, 'D', vbd_rd, "block read requests"),
+    [COL_VBD_WR] = IO_DEF("vbd_wr", "VBD_WR", 8, 'W', vbd_wr, "block write requests"),
+    [COL_VBD_RSECT] = IO_DEF("vbd_rsect", "VBD_RSECT", 10, 'G', vbd_rsect, "sectors read"),
+    [COL_VBD_WSECT] = IO_DEF("vbd_wsect", "VBD_WSECT", 10, 'H', vbd_wsect, "sectors written"),
 };
 
 int top_column_by_key(const char *key)

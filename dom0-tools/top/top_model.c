@@ -105,6 +105,7 @@ static void fill_row(const struct top_domain_sample *d, const struct top_domain_
     row->maxmem_kib = d->max_pages >= UNLIMITED_PAGES ? TOP_NO_LIMIT
                                                       : d->max_pages * TOP_PAGE_KIB;
     row->vcpus = d->online_vcpus;
+    row->io = d->io;
 }
 
 size_t top_rows_build(const struct top_sample *prev, const struct top_sample *cur,

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "top_io.h"
+
 #define TOP_NAME_LEN 64
 #define TOP_PAGE_KIB 4u
 
@@ -22,6 +24,7 @@ struct top_domain_sample {
     uint64_t max_pages;
     uint32_t online_vcpus;
     uint32_t max_vcpu_id;
+    struct top_io io;           /* its vifs and vbds, from dom0 */
 };
 
 struct top_vcpu_sample {
@@ -62,6 +65,7 @@ struct top_row {
     double mem_pct;             /* of the host's memory */
     uint64_t maxmem_kib;        /* TOP_NO_LIMIT when the domain has none */
     uint32_t vcpus;
+    struct top_io io;
 };
 
 #define TOP_NO_LIMIT UINT64_MAX

@@ -18,12 +18,14 @@ from harness.marks import hypervisors
 from harness.qemu import Machine
 
 SPIN = "/usr/lib/lintel/test-kernels/spin.elf"
-ROWS, COLS = 40, 120
+# Wide enough for every column, the device counters included.
+ROWS, COLS = 40, 180
 # pyte renders the VT100/xterm subset; xterm-color's terminfo keeps ncurses to it
 # (Debian's xterm entry also uses REP and SU, which pyte lacks).
 TERM = "xterm-color"
 BATCH_COLUMNS = ["NAME", "ID", "STATE", "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)",
-                 "MAXMEM(k)", "VCPUS"]
+                 "MAXMEM(k)", "VCPUS", "NETS", "NETTX(k)", "NETRX(k)", "VBDS", "VBD_RD",
+                 "VBD_WR", "VBD_RSECT", "VBD_WSECT"]
 # xentop's tolerance for a domain known to use one whole pCPU.
 CPU_TOLERANCE = 10.0
 
@@ -136,6 +138,8 @@ def test_json_batch_matches_the_toolstack(host):
             assert d["mem_kib"] == dom["memory_kib"]
             assert d["vcpus"] == dom["vcpus_online"]
             assert len(d["vcpu_list"]) == dom["max_vcpus"]
+            # The spinners have no devices; dom0 serves none to itself.
+            assert (d["nets"], d["vbds"], d["net_tx_kib"], d["vbd_rd"]) == (0, 0, 0, 0)
     spin = next(d for d in json.loads(lines[1])["domains"] if d["name"] == "spin1")
     assert spin["cpu_pct"] == pytest.approx(100.0, abs=CPU_TOLERANCE)
     assert spin["vcpu_list"][0]["cpu_pct"] == pytest.approx(100.0, abs=CPU_TOLERANCE)

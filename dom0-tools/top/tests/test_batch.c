@@ -32,6 +32,9 @@ static void frame_of(struct top_frame *f, const struct top_view *view)
     doms_after[1] = doms_before[1];
     doms_after[1].cpu_time_ns += 2 * NS_PER_S;
     doms_after[1].flags = XEN_DOMINF_blocked;
+    doms_after[1].io = (struct top_io){ .nets = 1, .net_tx_bytes = 2048, .net_rx_bytes = 10240,
+                                        .vbds = 2, .vbd_rd = 5, .vbd_wr = 7, .vbd_rsect = 40,
+                                        .vbd_wsect = 56 };
     vcpus_before[0] = (struct top_vcpu_sample){ 3, 0, true, false, true, 1, 0 };
     vcpus_after[0] = (struct top_vcpu_sample){ 3, 0, true, true, false, 1, 2 * NS_PER_S };
     prev = fixture_sample(10 * NS_PER_S, doms_before, 2);
@@ -71,9 +74,12 @@ static void test_text_refresh(void **state)
     assert_string_equal(text,
         "host hypervisor=Xen version=4.17.0 pcpus=2 total_kib=1048576 free_kib=524288 "
         "domains=2 running=1 blocked=1 paused=0 shutdown=0 crashed=0 dying=0\n"
-        "NAME                  ID STATE   CPU(sec)  CPU(%)     MEM(k)  MEM(%)  MAXMEM(k) VCPUS\n"
-        "my_\"guest\"             3 -b----         2   100.0      16384     1.6      17408     1\n"
-        "Domain-0               0 r-----        10     5.0     262144    25.0  unlimited     1\n"
+        "NAME                  ID STATE   CPU(sec)  CPU(%)     MEM(k)  MEM(%)  MAXMEM(k) VCPUS"
+        " NETS  NETTX(k)  NETRX(k) VBDS   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT\n"
+        "my_\"guest\"             3 -b----         2   100.0      16384     1.6      17408     1"
+        "    1         2        10    2        5        7         40         56\n"
+        "Domain-0               0 r-----        10     5.0     262144    25.0  unlimited     1"
+        "    0         0         0    0        0        0          0          0\n"
         "\n");
     free(text);
 }
@@ -113,9 +119,13 @@ static void test_json_refresh(void **state)
         "\"total_kib\":1048576,\"free_kib\":524288,\"domains\":2,\"running\":1,\"blocked\":1,"
         "\"paused\":0,\"shutdown\":0,\"crashed\":0,\"dying\":0},\"domains\":["
         "{\"name\":\"Domain-0\",\"id\":0,\"state\":\"r-----\",\"cpu_sec\":10.100,"
-        "\"cpu_pct\":5.0,\"mem_kib\":262144,\"mem_pct\":25.0,\"maxmem_kib\":null,\"vcpus\":1},"
+        "\"cpu_pct\":5.0,\"mem_kib\":262144,\"mem_pct\":25.0,\"maxmem_kib\":null,\"vcpus\":1,"
+        "\"nets\":0,\"net_tx_kib\":0,\"net_rx_kib\":0,\"vbds\":0,\"vbd_rd\":0,\"vbd_wr\":0,"
+        "\"vbd_rsect\":0,\"vbd_wsect\":0},"
         "{\"name\":\"my \\\"guest\\\"\",\"id\":3,\"state\":\"-b----\",\"cpu_sec\":2.000,"
         "\"cpu_pct\":100.0,\"mem_kib\":16384,\"mem_pct\":1.6,\"maxmem_kib\":17408,\"vcpus\":1,"
+        "\"nets\":1,\"net_tx_kib\":2,\"net_rx_kib\":10,\"vbds\":2,\"vbd_rd\":5,\"vbd_wr\":7,"
+        "\"vbd_rsect\":40,\"vbd_wsect\":56,"
         "\"vcpu_list\":[{\"vcpu\":0,\"state\":\"b\",\"pcpu\":1,\"cpu_sec\":2.000,"
         "\"cpu_pct\":100.0}]}]}\n");
     free(text);

@@ -94,9 +94,11 @@ static void test_lines_align_under_the_header(void **state)
     top_format_line(NULL, visible, header, sizeof(header));
     top_format_line(&rows[2], visible, line, sizeof(line));
     assert_string_equal(header, "NAME                  ID STATE   CPU(sec)  CPU(%)     MEM(k)"
-                        "  MEM(%)  MAXMEM(k) VCPUS");
+                        "  MEM(%)  MAXMEM(k) VCPUS NETS  NETTX(k)  NETRX(k) VBDS   VBD_RD"
+                        "   VBD_WR  VBD_RSECT  VBD_WSECT");
     assert_string_equal(line, "Alpha                  9 r-----        30   100.0      32768"
-                        "     3.1      33792     1");
+                        "     3.1      33792     1    0         0         0    0        0"
+                        "        0          0          0");
     assert_int_equal(strlen(header), strlen(line));
 }
 

@@ -83,7 +83,9 @@ static void test_sort_letters_and_reverse(void **state)
     assert_int_equal(view.sort, COL_CPU_PCT);
     view.sort = COL_NAME;
     top_key_press('<', &view, &env);
-    assert_int_equal(view.sort, COL_VCPUS);
+    assert_int_equal(view.sort, COL_VBD_WSECT);     /* wraps to the last column */
+    top_key_press('O', &view, &env);
+    assert_int_equal(view.sort, COL_NET_TX);
 }
 
 static void test_unknown_keys_change_nothing(void **state)
