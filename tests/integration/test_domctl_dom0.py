@@ -11,15 +11,14 @@ tests/domctl/domctl_probe.c asks domctl directly what `lintel` never asks
 being built); it is appended to dom0's initramfs, and its answers are held
 against Xen 4.17's, which are the expected values below.
 """
-import gzip
 import json
 import os
-import shutil
 import subprocess
 
 import pytest
 
 from harness import paths
+from harness.initramfs import image_with_files, read_bytes
 from harness.marks import hypervisors
 from harness.qemu import Machine, without_hypervisor_lines
 
@@ -28,36 +27,15 @@ PROBE_OUT = os.path.join(paths.BUILD, "domctl")
 PROBE = "/usr/bin/domctl-probe"
 
 
-def newc_entry(name, mode, data=b""):
-    """One cpio 'newc' record (the initramfs format), padded to 4 bytes."""
-    fields = [0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name) + 1, 0]
-    header = b"070701" + b"".join(b"%08X" % f for f in fields)
-    record = header + name.encode() + b"\0"
-    record += b"\0" * (-len(record) % 4)
-    record += data + b"\0" * (-len(data) % 4)
-    return record
-
-
 def image_with_probe():
-    """dom0's image with the probe appended (Linux unpacks every archive of
-    a concatenated initramfs in order)."""
-    if not os.path.exists(paths.DOM0_IMAGE):
-        pytest.fail(f"{paths.DOM0_IMAGE} is missing: run make")
+    """dom0's image with the probe appended."""
     os.makedirs(PROBE_OUT, exist_ok=True)
     binary = os.path.join(PROBE_OUT, "domctl-probe")
     subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
                     "-I", os.path.join(paths.ROOT, "include"), "-o", binary, PROBE_SOURCE],
                    check=True)
-    archive = newc_entry("usr", 0o40755) + newc_entry("usr/bin", 0o40755)
-    with open(binary, "rb") as f:
-        archive += newc_entry(PROBE.lstrip("/"), 0o100755, f.read())
-    archive += newc_entry("TRAILER!!!", 0)
-    image = os.path.join(PROBE_OUT, "dom0-domctl.cpio.gz")
-    with open(image, "wb") as out:
-        with open(paths.DOM0_IMAGE, "rb") as base:
-            shutil.copyfileobj(base, out)
-        out.write(gzip.compress(archive))
-    return image
+    return image_with_files(paths.DOM0_IMAGE, {PROBE: (read_bytes(binary), 0o755)},
+                            os.path.join(PROBE_OUT, "dom0-domctl.cpio.gz"))
 
 
 @pytest.fixture(scope="module", params=hypervisors())

@@ -80,3 +80,29 @@ def test_no_modules_leaves_out_initrd():
     cmd = Machine(hv="lintel", name="harness-no-modules", no_modules=True).qemu_command()
     assert "-initrd" not in cmd
     assert "-initrd" in Machine(hv="lintel", name="harness-modules").qemu_command()
+
+
+def test_appended_archive_unpacks_with_cpio(tmp_path):
+    """harness.initramfs: what Linux would unpack from the appended archive,
+    checked with cpio itself (no QEMU)."""
+    import gzip
+    import subprocess
+
+    from harness.initramfs import image_with_files
+
+    base = tmp_path / "base.cpio.gz"
+    base.write_bytes(b"BASE")
+    out = image_with_files(str(base), {"/usr/bin/probe": (b"#!/bin/sh\n", 0o755),
+                                       "/root/x.cfg": "name = 'x'\n"}, tmp_path / "o.gz")
+    data = open(out, "rb").read()
+    assert data.startswith(b"BASE")
+    archive = gzip.decompress(data[4:])
+    listing = subprocess.run(["cpio", "-t", "-v", "--quiet"], input=archive, check=True,
+                             capture_output=True).stdout.decode().splitlines()
+    names = [line.split()[-1] for line in listing]
+    assert names == ["root", "root/x.cfg", "usr", "usr/bin", "usr/bin/probe"]
+    assert listing[-1].startswith("-rwxr-xr-x")
+    extracted = tmp_path / "x"
+    extracted.mkdir()
+    subprocess.run(["cpio", "-i", "-d", "--quiet"], input=archive, cwd=extracted, check=True)
+    assert (extracted / "root" / "x.cfg").read_text() == "name = 'x'\n"

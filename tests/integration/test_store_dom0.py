@@ -13,13 +13,12 @@ One boot per hypervisor serves every test here: the dom0-xentools image (the
 plain dom0 image plus Debian's Xen userspace; lintel-stored is still the store
 since no lintel.store= is given) with the guest appended as a second archive.
 """
-import gzip
 import re
-import subprocess
 
 import pytest
 
 from harness import paths
+from harness.initramfs import image_with_files, read_bytes
 from harness.marks import hypervisors
 from harness.qemu import Machine
 
@@ -29,19 +28,11 @@ DOMU_CFG = b'name = "domu"\nkernel = "/root/domu.elf"\nmemory = 32\nvcpus = 1\n'
 
 
 def image_with_domu(tmp_path):
-    """The xentools dom0 image plus a second cpio archive carrying the guest."""
-    stage = tmp_path / "extra"
-    (stage / "root").mkdir(parents=True)
-    (stage / "root" / "domu.elf").write_bytes(open(paths.test_kernel("domu"), "rb").read())
-    (stage / "root" / "domu.cfg").write_bytes(DOMU_CFG)
-    listing = subprocess.run(["find", "."], cwd=stage, check=True, capture_output=True).stdout
-    archive = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=stage, input=listing,
-                             check=True, capture_output=True).stdout
-    out = tmp_path / "dom0-xentools-domu.cpio.gz"
-    with open(out, "wb") as f:
-        f.write(open(paths.DOM0_XENTOOLS_IMAGE, "rb").read())
-        f.write(gzip.compress(archive))     # Linux unpacks concatenated archives in turn
-    return str(out)
+    """The xentools dom0 image plus the guest and its config."""
+    return image_with_files(paths.DOM0_XENTOOLS_IMAGE,
+                            {"/root/domu.elf": read_bytes(paths.test_kernel("domu")),
+                             "/root/domu.cfg": DOMU_CFG},
+                            tmp_path / "dom0-xentools-domu.cpio.gz")
 
 
 # What Lintel cannot do yet (see tests/conftest.py, mark_lintel_dom0_xfail).
