@@ -52,7 +52,8 @@ struct page_info {
     uint8_t state;              /* enum frame_state */
     uint8_t order;              /* block order on a block's first frame */
     uint8_t flags;
-    uint16_t reserved;
+    uint16_t nr_validated;      /* PV: entries done of a table whose
+                                 * validation stopped part way */
 };
 
 struct frame_allocator {
