@@ -18,15 +18,37 @@
 /* Per pCPU: each may be in a hypercall of its own vCPU. */
 static DEFINE_PER_CPU(struct cpu_regs *, in_progress);
 static DEFINE_PER_CPU(bool, continuation_set);
+/* Set while a multicall entry runs: where its continuation goes. */
+static DEFINE_PER_CPU(uint64_t *, nested_args);
 
 struct cpu_regs *hypercall_regs(void)
 {
     return this_cpu(in_progress);
 }
 
+long hypercall_run_nested(hypercall_fn fn, uint64_t args[5], bool *continued)
+{
+    long rc;
+
+    this_cpu(nested_args) = args;
+    this_cpu(continuation_set) = false;
+    rc = fn(args[0], args[1], args[2], args[3], args[4]);
+    this_cpu(nested_args) = NULL;
+    *continued = this_cpu(continuation_set);
+    this_cpu(continuation_set) = false;
+    return rc;
+}
+
 long hypercall_continue(struct cpu_regs *regs, uint64_t a1, uint64_t a2, uint64_t a3,
                         uint64_t a4, uint64_t a5)
 {
+    uint64_t *nested = this_cpu(nested_args);
+
+    if (nested) {
+        nested[0] = a1, nested[1] = a2, nested[2] = a3, nested[3] = a4, nested[4] = a5;
+        this_cpu(continuation_set) = true;
+        return 0;
+    }
     regs->rip -= SYSCALL_INSN_LEN;
     regs->rdi = a1;
     regs->rsi = a2;

@@ -15,19 +15,20 @@
 
 static DEFINE_PER_CPU(bool, in_multicall);
 
-static long run_entry(const struct multicall_entry *e)
+static long run_entry(struct multicall_entry *e, bool *continued)
 {
+    *continued = false;
     if (e->op == __HYPERVISOR_multicall || e->op == __HYPERVISOR_iret)
         return -EINVAL;
     if (e->op >= NR_HYPERCALLS || !hypercall_table[e->op].fn)
         return -ENOSYS;
-    return hypercall_table[e->op].fn(e->args[0], e->args[1], e->args[2], e->args[3],
-                                     e->args[4]);
+    return hypercall_run_nested(hypercall_table[e->op].fn, (uint64_t *)e->args, continued);
 }
 
 HYPERCALL_HANDLER(do_multicall)
 {
     struct multicall_entry e;
+    bool continued;
     long rc = 0;
 
     (void)a3, (void)a4, (void)a5;
@@ -45,7 +46,17 @@ HYPERCALL_HANDLER(do_multicall)
             rc = -EFAULT;
             break;
         }
-        e.result = (uint64_t)run_entry(&e);
+        e.result = (uint64_t)run_entry(&e, &continued);
+        if (continued) {
+            /* The entry stopped part way (a long batch): it resumes with its
+             * new arguments when the multicall continues from it. */
+            if (copy_to_guest(addr + offsetof(struct multicall_entry, args), e.args,
+                              sizeof(e.args)))
+                rc = -EFAULT;
+            else
+                rc = hypercall_continue(hypercall_regs(), addr, a2 - i, 0, 0, 0);
+            break;
+        }
         if (copy_to_guest(addr + offsetof(struct multicall_entry, result), &e.result,
                           sizeof(e.result))) {
             rc = -EFAULT;

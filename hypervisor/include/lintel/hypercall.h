@@ -36,6 +36,14 @@ const char *hypercall_name(uint64_t nr);
  * given arguments back, so the call resumes where it stopped. */
 long hypercall_continue(struct cpu_regs *regs, uint64_t a1, uint64_t a2, uint64_t a3,
                         uint64_t a4, uint64_t a5);
+/*
+ * multicall's way to run one entry: a continuation the entry asks for
+ * cannot rewrite the registers (they hold the multicall's arguments), so
+ * it lands in args instead and *continued says so; the multicall then
+ * stores the new arguments into the guest's entry and continues itself
+ * from that entry, as Xen does.
+ */
+long hypercall_run_nested(hypercall_fn fn, uint64_t args[5], bool *continued);
 /* The register frame of the hypercall in progress on this pCPU. */
 struct cpu_regs *hypercall_regs(void);
 
