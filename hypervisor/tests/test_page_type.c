@@ -16,6 +16,9 @@ static struct page_info frames[NR_FRAMES];
 static uint64_t memory[NR_FRAMES][PT_ENTRIES];
 static unsigned released[NR_FRAMES];
 static unsigned writable_gone_calls, becoming_table_calls;
+/* Preemption requests: stop whenever asked while true, counted. */
+static bool preempt_always;
+static unsigned preempt_asked;
 
 static uint64_t *fake_entries(void *opaque, uint64_t mfn)
 {
@@ -50,7 +53,15 @@ static void fake_becoming_table(void *opaque, uint64_t mfn)
     becoming_table_calls++;
 }
 
+static bool fake_preempt(void *opaque)
+{
+    (void)opaque;
+    preempt_asked++;
+    return preempt_always;
+}
+
 static const struct pt_env env = {
+    .preempt = fake_preempt,
     .writable_gone = fake_writable_gone, .becoming_table = fake_becoming_table,
     .frames = frames, .nr_frames = NR_FRAMES, .entries = fake_entries,
     .released = fake_released, .install_hv_slots = fake_hv_slots,
@@ -65,6 +76,8 @@ static int setup(void **state)
     memset(memory, 0, sizeof(memory));
     memset(released, 0, sizeof(released));
     writable_gone_calls = becoming_table_calls = 0;
+    preempt_always = false;
+    preempt_asked = 0;
     for (unsigned i = 0; i < NR_FRAMES; i++) {
         frames[i].state = FRAME_IN_USE;
         pt_assign_allocated(&frames[i], i < 40 ? GUEST : OTHER);
@@ -439,7 +452,9 @@ static void dying_domain_frees_all_but_what_others_map(void **state)
     assert_int_equal(pt_pin(&env, &other, 50, FRAME_TYPE_L1), 0);
     assert_int_equal(pt_update_entry(&env, &other, &guest, 50, 0, pte(26, RW)), 0);
 
-    pt_release_domain_frames(&env, GUEST, chain(list, 7));
+    uint32_t head = chain(list, 7);
+
+    pt_release_domain_frames(&env, GUEST, &head);
     for (unsigned f = 20; f <= 25; f++) {
         assert_int_equal(released[f], 1);
         assert_int_equal(frames[f].refcount, 0);
@@ -457,6 +472,130 @@ static void dying_domain_frees_all_but_what_others_map(void **state)
     assert_int_equal(released[26], 1);
     assert_int_equal(pt_unpin(&env, &other, 50), 0);
     assert_untouched(50);
+}
+
+/* L4 20 -> L3 21 -> L2 22 -> L1s 23, 27, 28 -> data 24 (RW) and 25 (RO). */
+static void build_wide_tree(void)
+{
+    build_tree();
+    memory[22][1] = pte(27, RO);
+    memory[22][2] = pte(28, RO);
+    memory[27][0] = pte(25, RO);
+    memory[28][7] = pte(25, RO);
+}
+
+/* Pins 20 as an L4 preemptibly, re-asking as a continuation would. */
+static int pin_to_the_end(unsigned *restarts)
+{
+    int rc;
+
+    *restarts = 0;
+    while ((rc = pt_pin_preemptible(&env, &guest, 20, FRAME_TYPE_L4)) == -PT_ERESTART)
+        (*restarts)++;
+    return rc;
+}
+
+static void preempted_pin_ends_as_an_unpreempted_one(void **state)
+{
+    unsigned restarts;
+
+    (void)state;
+    build_wide_tree();
+    preempt_always = true;
+    assert_int_equal(pin_to_the_end(&restarts), 0);
+    /* Stops between the L1s (never inside one): after 23 and after 27. */
+    assert_int_equal(restarts, 2);
+    for (uint64_t f = 21; f <= 23; f++)
+        assert_int_equal(frames[f].type, FRAME_TYPE_L4 - (f - 20));
+    assert_int_equal(frames[27].type, FRAME_TYPE_L1);
+    assert_int_equal(frames[28].type, FRAME_TYPE_L1);
+    assert_int_equal(frames[25].refcount, 3);
+    assert_int_equal(memory[20][PT_HV_L4_FIRST], HV_MARK);
+    for (uint64_t f = 20; f <= 28; f++)
+        assert_int_equal(frames[f].flags & (FRAME_FLAG_PARTIAL | FRAME_FLAG_CHILD_PARTIAL), 0);
+    assert_int_equal(frames[20].refcount, 2);    /* allocation + pin, no self-reference */
+    assert_int_equal(pt_unpin(&env, &guest, 20), 0);
+    for (uint64_t f = 20; f <= 28; f++)
+        if (f != 26)
+            assert_untouched(f);
+    /* Not preemptible, or nothing pending: never asked to stop early. */
+    preempt_always = false;
+    assert_int_equal(pin_to_the_end(&restarts), 0);
+    assert_int_equal(restarts, 0);
+    assert_int_equal(pt_unpin(&env, &guest, 20), 0);
+    preempt_asked = 0;
+    assert_int_equal(pt_pin(&env, &guest, 20, FRAME_TYPE_L4), 0);
+    assert_int_equal(preempt_asked, 0);
+    assert_int_equal(pt_unpin(&env, &guest, 20), 0);
+}
+
+static void stopped_validation_keeps_the_tables_out_of_reach(void **state)
+{
+    (void)state;
+    build_wide_tree();
+    preempt_always = true;
+    assert_int_equal(pt_pin_preemptible(&env, &guest, 20, FRAME_TYPE_L4), -PT_ERESTART);
+    assert_true(frames[20].flags & FRAME_FLAG_PARTIAL);
+    assert_true(frames[22].flags & FRAME_FLAG_PARTIAL);
+    assert_int_equal(frames[22].nr_validated, 1);
+    assert_false(frames[20].flags & FRAME_FLAG_PINNED);
+    assert_int_equal(frames[20].refcount, 2);    /* allocation + its self-reference */
+    /* Half-validated tables cannot be written, nor used as another type. */
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 22, 3, pte(24, RO)), -EINVAL);
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 23, 5, pte(22, RW)), -EBUSY);
+    assert_int_equal(pt_pin(&env, &guest, 22, FRAME_TYPE_L1), -EINVAL);
+    assert_int_equal(pt_unpin(&env, &guest, 20), -EINVAL);
+    assert_int_equal(memory[22][3], 0);
+    /* Anyone asking for the same type finishes it (unpreemptibly here). */
+    assert_int_equal(pt_pin(&env, &guest, 22, FRAME_TYPE_L2), 0);
+    assert_false(frames[22].flags & FRAME_FLAG_PARTIAL);
+    assert_int_equal(frames[28].type, FRAME_TYPE_L1);
+    /* ...and the stopped pin then completes around it. */
+    preempt_always = false;
+    assert_int_equal(pt_pin_preemptible(&env, &guest, 20, FRAME_TYPE_L4), 0);
+    assert_int_equal(frames[22].type_count, 2);
+    assert_int_equal(pt_unpin(&env, &guest, 20), 0);
+    assert_int_equal(pt_unpin(&env, &guest, 22), 0);
+    for (uint64_t f = 20; f <= 28; f++)
+        if (f != 26)
+            assert_untouched(f);
+}
+
+static void refusal_after_a_stop_undoes_every_step(void **state)
+{
+    unsigned restarts;
+
+    (void)state;
+    build_wide_tree();
+    memory[28][9] = pte(50, RO);    /* the last L1 maps another domain's frame */
+    preempt_always = true;
+    assert_int_equal(pin_to_the_end(&restarts), -EBUSY);
+    assert_int_equal(restarts, 2);
+    for (uint64_t f = 20; f <= 28; f++)
+        if (f != 26)
+            assert_untouched(f);
+    assert_int_equal(frames[50].refcount, 1);
+}
+
+static void dying_domain_undoes_a_stopped_validation(void **state)
+{
+    static const unsigned list[] = { 24, 20, 23, 21, 22, 25, 27, 28 };
+    uint32_t head = chain(list, 8);
+
+    (void)state;
+    build_wide_tree();
+    preempt_always = true;
+    assert_int_equal(pt_pin_preemptible(&env, &guest, 20, FRAME_TYPE_L4), -PT_ERESTART);
+    /* Given back while half validated: kept alive by the stopped validation. */
+    assert_int_equal(pt_drop_allocation(&env, GUEST, 20), 0);
+    assert_int_equal(released[20], 0);
+    pt_release_domain_frames(&env, GUEST, &head);
+    for (unsigned i = 0; i < 8; i++) {
+        assert_int_equal(released[list[i]], 1);
+        assert_int_equal(frames[list[i]].refcount, 0);
+        assert_int_equal(frames[list[i]].type_count, 0);
+        assert_int_equal(frames[list[i]].flags & (FRAME_FLAG_PARTIAL | FRAME_FLAG_CHILD_PARTIAL), 0);
+    }
 }
 
 int main(void)
@@ -482,6 +621,10 @@ int main(void)
         cmocka_unit_test_setup(shared_subtables_are_counted_not_revalidated, setup),
         cmocka_unit_test_setup(privileged_caller_pins_another_domains_table, setup),
         cmocka_unit_test_setup(dying_domain_frees_all_but_what_others_map, setup),
+        cmocka_unit_test_setup(preempted_pin_ends_as_an_unpreempted_one, setup),
+        cmocka_unit_test_setup(stopped_validation_keeps_the_tables_out_of_reach, setup),
+        cmocka_unit_test_setup(refusal_after_a_stop_undoes_every_step, setup),
+        cmocka_unit_test_setup(dying_domain_undoes_a_stopped_validation, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,17 +110,23 @@ static void put_leaf_refs(const struct pt_env *env, uint64_t e)
     pt_put_page(env, mfn);
 }
 
+static int get_type(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
+                    unsigned type, bool preemptible);
+
+/* resume: the general reference was taken before the validation stopped
+ * inside this entry's table; on PT_ERESTART it stays taken. */
 static int get_table_refs(const struct pt_env *env, const struct pt_owner *o,
-                          uint64_t table_mfn, unsigned level, uint64_t e)
+                          uint64_t table_mfn, unsigned level, uint64_t e, bool resume,
+                          bool preemptible)
 {
     uint64_t mfn = pt_entry_mfn(e);
     int rc;
 
-    if (pt_get_page(env, mfn, o->id))
+    if (!resume && pt_get_page(env, mfn, o->id))
         return -EINVAL;
-    rc = pt_get_type(env, o, mfn, level - 1);
-    if (rc == 0)
-        return 0;
+    rc = get_type(env, o, mfn, level - 1, preemptible);
+    if (rc == 0 || rc == -PT_ERESTART)
+        return rc;
     /* The recursive map: read-only, so the guest can read its tables
      * through it but never write them. */
     if (mfn == table_mfn && !(e & PT_RW))
@@ -140,7 +146,7 @@ static void put_table_refs(const struct pt_env *env, uint64_t table_mfn, uint64_
 
 static int get_entry_refs(const struct pt_env *env, const struct pt_owner *o,
                           const struct pt_owner *pg_owner, uint64_t table_mfn,
-                          unsigned level, uint64_t e)
+                          unsigned level, uint64_t e, bool resume, bool preemptible)
 {
     int rc;
 
@@ -151,7 +157,7 @@ static int get_entry_refs(const struct pt_env *env, const struct pt_owner *o,
         return rc;
     if (level == 1)
         return get_leaf_refs(env, pg_owner, e);
-    return get_table_refs(env, o, table_mfn, level, e);
+    return get_table_refs(env, o, table_mfn, level, e, resume, preemptible);
 }
 
 static void put_entry_refs(const struct pt_env *env, uint64_t table_mfn, unsigned level,
@@ -180,17 +186,47 @@ static void release_entries(const struct pt_env *env, uint64_t mfn, unsigned lev
             put_entry_refs(env, mfn, level, t[i]);
 }
 
-static int validate_table(const struct pt_env *env, const struct pt_owner *o,
-                          uint64_t mfn, unsigned level)
+static void stop_at(struct page_info *pg, unsigned index, bool inside_child)
 {
-    uint64_t *t = env->entries(env->opaque, mfn);
+    pg->nr_validated = (uint16_t)index;
+    if (inside_child)
+        pg->flags |= FRAME_FLAG_CHILD_PARTIAL;
+    else
+        pg->flags &= ~FRAME_FLAG_CHILD_PARTIAL;
+}
 
-    for (unsigned i = 0; i < PT_ENTRIES; i++) {
+static bool should_stop(const struct pt_env *env, bool preemptible, unsigned level)
+{
+    /* An L1 is 512 leaf checks at most: stopping inside it buys nothing. */
+    return preemptible && level > 1 && env->preempt && env->preempt(env->opaque);
+}
+
+static int validate_table(const struct pt_env *env, const struct pt_owner *o,
+                          uint64_t mfn, unsigned level, bool preemptible)
+{
+    struct page_info *pg = frame(env, mfn);
+    uint64_t *t = env->entries(env->opaque, mfn);
+    bool resuming = pg->flags & FRAME_FLAG_PARTIAL;
+    unsigned start = resuming ? pg->nr_validated : 0;
+    bool inside_child = resuming && (pg->flags & FRAME_FLAG_CHILD_PARTIAL);
+
+    for (unsigned i = start; i < PT_ENTRIES; i++) {
         int rc;
 
         if (!slot_is_guests(level, i))
             continue;
-        rc = get_entry_refs(env, o, o, mfn, level, t[i]);
+        /* Only after one entry's progress, so a continuation always ends,
+         * and only before real work (an empty entry costs nothing). */
+        if (i > start && (t[i] & PT_PRESENT) && should_stop(env, preemptible, level)) {
+            stop_at(pg, i, false);
+            return -PT_ERESTART;
+        }
+        rc = get_entry_refs(env, o, o, mfn, level, t[i], inside_child && i == start,
+                            preemptible);
+        if (rc == -PT_ERESTART) {
+            stop_at(pg, i, true);
+            return rc;
+        }
         if (rc) {
             release_entries(env, mfn, level, i);
             return rc;
@@ -202,8 +238,43 @@ static int validate_table(const struct pt_env *env, const struct pt_owner *o,
     return 0;
 }
 
-int pt_get_type(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
-                unsigned type)
+/* The partial state ends (validated or refused): its self-reference goes;
+ * the caller still holds a general reference, so the frame stays. */
+static void end_partial(const struct pt_env *env, uint64_t mfn)
+{
+    struct page_info *pg = frame(env, mfn);
+
+    if (!(pg->flags & FRAME_FLAG_PARTIAL))
+        return;
+    pg->flags &= ~(FRAME_FLAG_PARTIAL | FRAME_FLAG_CHILD_PARTIAL);
+    pg->nr_validated = 0;
+    pt_put_page(env, mfn);
+}
+
+static int validate_as(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
+                       unsigned type, bool preemptible)
+{
+    struct page_info *pg = frame(env, mfn);
+    int rc;
+
+    /* Marked first: an entry below that names this frame again must
+     * see it as taken, not validate it a second time. */
+    pg->flags |= FRAME_FLAG_VALIDATING;
+    rc = validate_table(env, o, mfn, type, preemptible);
+    pg->flags &= ~FRAME_FLAG_VALIDATING;
+    if (rc == -PT_ERESTART) {
+        if (!(pg->flags & FRAME_FLAG_PARTIAL)) {
+            pg->flags |= FRAME_FLAG_PARTIAL;
+            pg->refcount++;     /* nobody may free it while it is half done */
+        }
+        return rc;
+    }
+    end_partial(env, mfn);
+    return rc;
+}
+
+static int get_type(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
+                    unsigned type, bool preemptible)
 {
     struct page_info *pg = frame(env, mfn);
     int rc;
@@ -216,24 +287,38 @@ int pt_get_type(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn
     }
     if (pg->flags & FRAME_FLAG_VALIDATING)
         return -EINVAL;
-    if (type == FRAME_TYPE_NONE || type > FRAME_TYPE_WRITABLE)
-        return -EINVAL;
-    pg->type = type;
-    if (pt_is_table_type(type)) {
-        if (env->becoming_table)
+    if (pg->flags & FRAME_FLAG_PARTIAL) {
+        if (pg->type != type)
+            return -EINVAL;
+    } else {
+        if (type == FRAME_TYPE_NONE || type > FRAME_TYPE_WRITABLE)
+            return -EINVAL;
+        pg->type = type;
+        if (pt_is_table_type(type) && env->becoming_table)
             env->becoming_table(env->opaque, mfn);
-        /* Marked first: an entry below that names this frame again must
-         * see it as taken, not validate it a second time. */
-        pg->flags |= FRAME_FLAG_VALIDATING;
-        rc = validate_table(env, o, mfn, type);
-        pg->flags &= ~FRAME_FLAG_VALIDATING;
+    }
+    if (pt_is_table_type(type)) {
+        rc = validate_as(env, o, mfn, type, preemptible);
         if (rc) {
-            pg->type = FRAME_TYPE_NONE;
+            if (rc != -PT_ERESTART)
+                pg->type = FRAME_TYPE_NONE;
             return rc;
         }
     }
     pg->type_count = 1;
     return 0;
+}
+
+int pt_get_type(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
+                unsigned type)
+{
+    return get_type(env, o, mfn, type, false);
+}
+
+int pt_get_type_preemptible(const struct pt_env *env, const struct pt_owner *o,
+                            uint64_t mfn, unsigned type)
+{
+    return get_type(env, o, mfn, type, true);
 }
 
 void pt_put_type(const struct pt_env *env, uint64_t mfn)
@@ -255,17 +340,29 @@ void pt_put_type(const struct pt_env *env, uint64_t mfn)
     pg->type = FRAME_TYPE_NONE;
 }
 
-int pt_get_page_and_type(const struct pt_env *env, const struct pt_owner *o,
-                         uint64_t mfn, unsigned type)
+static int get_page_and_type(const struct pt_env *env, const struct pt_owner *o,
+                             uint64_t mfn, unsigned type, bool preemptible)
 {
     int rc;
 
     if (pt_get_page(env, mfn, o->id))
         return -EINVAL;
-    rc = pt_get_type(env, o, mfn, type);
+    rc = get_type(env, o, mfn, type, preemptible);
     if (rc)
         pt_put_page(env, mfn);
     return rc;
+}
+
+int pt_get_page_and_type(const struct pt_env *env, const struct pt_owner *o,
+                         uint64_t mfn, unsigned type)
+{
+    return get_page_and_type(env, o, mfn, type, false);
+}
+
+int pt_get_page_and_type_preemptible(const struct pt_env *env, const struct pt_owner *o,
+                                     uint64_t mfn, unsigned type)
+{
+    return get_page_and_type(env, o, mfn, type, true);
 }
 
 void pt_put_page_and_type(const struct pt_env *env, uint64_t mfn)
@@ -287,7 +384,8 @@ static int update_table_entry(const struct pt_env *env, const struct pt_owner *o
     old = t[index];
     /* New references first: if old and new name the same frame, dropping
      * the old ones first could free or retype it in between. */
-    rc = get_entry_refs(env, o, level == 1 ? pg_owner : o, table_mfn, level, new_entry);
+    rc = get_entry_refs(env, o, level == 1 ? pg_owner : o, table_mfn, level, new_entry,
+                        false, false);
     if (rc)
         return rc;
     t[index] = adjust_for_ring3(level, new_entry);
@@ -325,8 +423,8 @@ int pt_update_entry(const struct pt_env *env, const struct pt_owner *o,
     return rc;
 }
 
-int pt_pin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
-           unsigned level)
+static int pin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
+               unsigned level, bool preemptible)
 {
     int rc;
 
@@ -336,13 +434,25 @@ int pt_pin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
         pt_put_page(env, mfn);
         return -EINVAL;
     }
-    rc = pt_get_type(env, o, mfn, level);
+    rc = get_type(env, o, mfn, level, preemptible);
     if (rc) {
         pt_put_page(env, mfn);
         return rc;
     }
     frame(env, mfn)->flags |= FRAME_FLAG_PINNED;
     return 0;
+}
+
+int pt_pin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
+           unsigned level)
+{
+    return pin(env, o, mfn, level, false);
+}
+
+int pt_pin_preemptible(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
+                       unsigned level)
+{
+    return pin(env, o, mfn, level, true);
 }
 
 static bool owned_by(const struct pt_env *env, uint64_t mfn, uint16_t owner)
@@ -365,13 +475,55 @@ int pt_unpin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn)
     return 0;
 }
 
-void pt_release_domain_frames(const struct pt_env *env, uint16_t owner, uint32_t head)
+/* Undoes a stopped validation: the entries it took, the table it stopped
+ * in (unless someone finished that one since), its self-reference. */
+static void abort_partial(const struct pt_env *env, uint64_t mfn)
+{
+    struct page_info *pg = frame(env, mfn);
+    unsigned done = pg->nr_validated;
+    uint64_t child = FRAME_LINK_NONE;
+
+    if (!(pg->flags & FRAME_FLAG_PARTIAL))
+        return;
+    if (pg->flags & FRAME_FLAG_CHILD_PARTIAL)
+        child = pt_entry_mfn(env->entries(env->opaque, mfn)[done]);
+    pg->flags &= ~(FRAME_FLAG_PARTIAL | FRAME_FLAG_CHILD_PARTIAL);
+    pg->nr_validated = 0;
+    release_entries(env, mfn, pg->type, done);
+    if (child != FRAME_LINK_NONE) {
+        abort_partial(env, child);
+        pt_put_page(env, child);
+    }
+    pg->type = FRAME_TYPE_NONE;
+    pt_put_page(env, mfn);
+}
+
+/* An abort may free frames (given back while half validated), which
+ * unlinks them from the chain: start the walk again after each. */
+static void abort_partial_frames(const struct pt_env *env, uint32_t *head)
+{
+    bool again = true;
+
+    while (again) {
+        again = false;
+        for (uint32_t mfn = *head; mfn != FRAME_LINK_NONE; mfn = env->frames[mfn].next) {
+            if (env->frames[mfn].flags & FRAME_FLAG_PARTIAL) {
+                abort_partial(env, mfn);
+                again = true;
+                break;
+            }
+        }
+    }
+}
+
+void pt_release_domain_frames(const struct pt_env *env, uint16_t owner, uint32_t *head)
 {
     uint32_t mfn, next;
 
+    abort_partial_frames(env, head);
     /* No frame is freed in this pass (allocation references remain), so
      * the chain stays intact while it is walked. */
-    for (mfn = head; mfn != FRAME_LINK_NONE; mfn = env->frames[mfn].next) {
+    for (mfn = *head; mfn != FRAME_LINK_NONE; mfn = env->frames[mfn].next) {
         struct page_info *pg = frame(env, mfn);
 
         if (pg->flags & FRAME_FLAG_PINNED) {
@@ -380,7 +532,7 @@ void pt_release_domain_frames(const struct pt_env *env, uint16_t owner, uint32_t
         }
     }
     /* Freeing a frame unlinks only that frame: read its successor first. */
-    for (mfn = head; mfn != FRAME_LINK_NONE; mfn = next) {
+    for (mfn = *head; mfn != FRAME_LINK_NONE; mfn = next) {
         struct page_info *pg = frame(env, mfn);
 
         next = pg->next;

@@ -30,6 +30,22 @@
 #define FRAME_FLAG_PINNED     0x02  /* one pin reference is held */
 #define FRAME_FLAG_VALIDATING 0x04  /* its entries are being validated */
 #define FRAME_FLAG_ALLOCATED  0x08  /* the owner's allocation reference is held */
+/* 0x10 is domain_memory.c's (a frame of domain memory). */
+#define FRAME_FLAG_PARTIAL    0x20  /* validation stopped part way (preempted) */
+#define FRAME_FLAG_CHILD_PARTIAL 0x40 /* ...inside the table its entry
+                                       * nr_validated names, partial too */
+
+/*
+ * Preemptible validation (pins and new roots, as on Xen): a table of level
+ * 2-4 may stop between two entries when env->preempt says so and answer
+ * PT_ERESTART; the caller turns that into a hypercall continuation, and the
+ * re-executed request resumes where it stopped. Meanwhile the frame is
+ * PARTIAL: it keeps its type with type_count 0 (so nobody can write it or
+ * use it as another type), holds one general reference on itself, and
+ * entries [0, nr_validated) hold their references. Whoever next asks for
+ * the same type continues it; teardown undoes it. Never seen by a guest.
+ */
+#define PT_ERESTART 85
 
 /* The guest L4 slots that belong to the hypervisor (0xffff8000... to
  * 0xffff87ff...): never validated, always overwritten by the hypervisor. */
@@ -65,6 +81,8 @@ struct pt_env {
      * may be NULL). */
     void (*writable_gone)(void *opaque, uint64_t mfn);
     void (*becoming_table)(void *opaque, uint64_t mfn);
+    /* Whether a preemptible validation should stop now (may be NULL). */
+    bool (*preempt)(void *opaque);
     void *opaque;
 };
 
@@ -105,6 +123,14 @@ int pt_get_page_and_type(const struct pt_env *env, const struct pt_owner *o,
                          uint64_t mfn, unsigned type);
 void pt_put_page_and_type(const struct pt_env *env, uint64_t mfn);
 
+/* As above, but validation may stop with -PT_ERESTART (see above): the
+ * general reference of pt_get_page_and_type_preemptible is then dropped
+ * again, and the frame stays PARTIAL until asked again. */
+int pt_get_type_preemptible(const struct pt_env *env, const struct pt_owner *o,
+                            uint64_t mfn, unsigned type);
+int pt_get_page_and_type_preemptible(const struct pt_env *env, const struct pt_owner *o,
+                                     uint64_t mfn, unsigned type);
+
 /* Bits an entry of a level-`level` table may not have (-EINVAL if it does). */
 int pt_check_entry_flags(unsigned level, uint64_t entry, bool io_ok);
 
@@ -127,6 +153,9 @@ int pt_update_entry(const struct pt_env *env, const struct pt_owner *o,
 int pt_pin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
            unsigned level);
 int pt_unpin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn);
+/* A pin whose validation may stop with -PT_ERESTART (not pinned yet then). */
+int pt_pin_preemptible(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
+                       unsigned level);
 
 /* Hands out a frame to its owner: refcount 1 (ALLOCATED), no type. */
 void pt_assign_allocated(struct page_info *pg, uint16_t owner);
@@ -140,12 +169,14 @@ int pt_drop_allocation(const struct pt_env *env, uint16_t owner, uint64_t mfn);
 #define PT_OWNER_ORPHAN 0x7FF5
 
 /*
- * A dying domain's frames, chained from head through page_info.next: drops
- * every pin, then every allocation reference. With its vCPU roots gone
+ * A dying domain's frames, chained from *head through page_info.next: undoes
+ * every stopped validation, drops every pin, then every allocation
+ * reference. With its vCPU roots gone
  * first (the caller's job), all of its tables devalidate in the first pass,
  * so the second frees every frame nobody else references; frames another
  * domain still maps stay until that mapping goes, owned by PT_OWNER_ORPHAN.
  */
-void pt_release_domain_frames(const struct pt_env *env, uint16_t owner, uint32_t head);
+/* head is the owner's list head, kept current by env->released. */
+void pt_release_domain_frames(const struct pt_env *env, uint16_t owner, uint32_t *head);
 
 #endif

@@ -12,6 +12,7 @@
 #include <lintel/printk.h>
 #include <lintel/pv_mm.h>
 #include <lintel/smp.h>
+#include <lintel/softirq.h>
 #include <lintel/x86.h>
 #include <public/errno.h>
 #include <public/xen.h>
@@ -157,6 +158,22 @@ static void install_hv_slots(void *opaque, uint64_t *l4)
     pv_install_hv_slots(l4);
 }
 
+bool pv_mm_should_preempt(void)
+{
+    const struct vcpu_info *vi = current_vcpu()->pv.vcpu_info;
+
+    /* Xen's test: deferred work waits, or the guest has an event it
+     * should see now (delivered before the continuation re-executes). */
+    return softirq_pending() ||
+           (vi && vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask);
+}
+
+static bool env_preempt(void *opaque)
+{
+    (void)opaque;
+    return pv_mm_should_preempt();
+}
+
 static struct pt_env env;
 
 const struct pt_env *pv_mm_env(void)
@@ -170,6 +187,7 @@ const struct pt_env *pv_mm_env(void)
         env.install_hv_slots = install_hv_slots;
         env.writable_gone = writable_gone;
         env.becoming_table = becoming_table;
+        env.preempt = env_preempt;
     }
     return &env;
 }
@@ -351,6 +369,17 @@ int pv_pin_table(struct domain *d, mfn_t mfn, unsigned level)
     return rc;
 }
 
+int pv_pin_table_preemptible(struct domain *d, mfn_t mfn, unsigned level)
+{
+    struct pt_owner o = pv_mm_owner(d);
+    int rc;
+
+    spin_lock(&pv_mm_lock);
+    rc = pt_pin_preemptible(pv_mm_env(), &o, mfn, level);
+    spin_unlock(&pv_mm_lock);
+    return rc;
+}
+
 int pv_unpin_table(struct domain *d, mfn_t mfn)
 {
     struct pt_owner o = pv_mm_owner(d);
@@ -367,7 +396,7 @@ static bool root_is_live(const struct vcpu *v, bool user)
     return v == current_vcpu() && v->pv.in_kernel != user;
 }
 
-int pv_set_root(struct vcpu *v, mfn_t l4_mfn, bool user)
+static int set_root(struct vcpu *v, mfn_t l4_mfn, bool user, bool preemptible)
 {
     struct pt_owner o = pv_mm_owner(v->domain);
     mfn_t *slot = user ? &v->pv.user_root : &v->pv.kernel_root;
@@ -376,7 +405,9 @@ int pv_set_root(struct vcpu *v, mfn_t l4_mfn, bool user)
 
     spin_lock(&pv_mm_lock);
     /* A user root of 0 means none (a kernel that never runs user mode). */
-    if (l4_mfn || !user)
+    if ((l4_mfn || !user) && preemptible)
+        rc = pt_get_page_and_type_preemptible(pv_mm_env(), &o, l4_mfn, FRAME_TYPE_L4);
+    else if (l4_mfn || !user)
         rc = pt_get_page_and_type(pv_mm_env(), &o, l4_mfn, FRAME_TYPE_L4);
     if (rc) {
         spin_unlock(&pv_mm_lock);
@@ -391,6 +422,16 @@ int pv_set_root(struct vcpu *v, mfn_t l4_mfn, bool user)
         pt_put_page_and_type(pv_mm_env(), old);
     spin_unlock(&pv_mm_lock);
     return 0;
+}
+
+int pv_set_root(struct vcpu *v, mfn_t l4_mfn, bool user)
+{
+    return set_root(v, l4_mfn, user, false);
+}
+
+int pv_set_root_preemptible(struct vcpu *v, mfn_t l4_mfn, bool user)
+{
+    return set_root(v, l4_mfn, user, true);
 }
 
 static void drop_roots(struct domain *d)
@@ -417,7 +458,7 @@ void domain_release_memory(struct domain *d)
     if (current_domain() == d)
         write_cr3(pv_hypervisor_root());
     drop_roots(d);
-    pt_release_domain_frames(e, d->id, d->page_list_head);
+    pt_release_domain_frames(e, d->id, &d->page_list_head);
     /* Still referenced from outside (another domain's mapping, a vCPU's
      * descriptor or vcpu_info page until the vCPU goes): nobody's now,
      * freed when that reference goes. */

@@ -1,9 +1,11 @@
 /*
  * The MMU hypercalls of a PV guest: mmu_update, update_va_mapping(_otherdomain)
  * and mmuext_op. Each validates its arguments, then asks the page-type
- * state machine; long batches stop every MMU_BATCH entries and continue
- * through a re-executed hypercall, so interrupts and other vCPUs are never
- * held off for a whole batch.
+ * state machine. Long batches, and the validation of a big tree when an L4
+ * is pinned or installed, stop when softirqs or an event wait (as Xen's
+ * hypercall_preempt_check) and continue through a re-executed hypercall
+ * (the done count carried in *pdone), so timers, interrupts and other
+ * vCPUs are never held off for a whole batch.
  *
  * *_LOCAL flushes are for this pCPU; the *_MULTI/_ALL variants (and
  * update_va_mapping's non-local flags) also flush every other pCPU the
@@ -27,7 +29,6 @@
 
 /* In the count argument: a continuation, whose done count is in *pdone. */
 #define MMU_UPDATE_PREEMPTED 0x80000000u
-#define MMU_BATCH            128
 #define MMU_CMD_MASK         7ULL
 #define LDT_MAX_ENTRIES      8192
 #define CANONICAL_LOW_END    0x0000800000000000ULL
@@ -211,7 +212,7 @@ HYPERCALL_HANDLER(do_mmu_update)
     for (uint64_t i = 0; i < count; i++) {
         struct mmu_update req;
 
-        if (i == MMU_BATCH) {
+        if (i && pv_mm_should_preempt()) {
             write_done(pdone, done);
             return hypercall_continue(hypercall_regs(), reqs + i * sizeof(req),
                                       (count - i) | MMU_UPDATE_PREEMPTED, pdone, a4, 0);
@@ -376,13 +377,13 @@ static int one_mmuext_op(const struct mmu_owners *ow, const struct mmuext_op *op
     case MMUEXT_PIN_L2_TABLE:
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
-        return pv_pin_table(ow->pg, op->arg1.mfn, FRAME_TYPE_L1 + op->cmd);
+        return pv_pin_table_preemptible(ow->pg, op->arg1.mfn, FRAME_TYPE_L1 + op->cmd);
     case MMUEXT_UNPIN_TABLE:
         return pv_unpin_table(ow->pg, op->arg1.mfn);
     case MMUEXT_NEW_BASEPTR:
-        return pv_set_root(v, op->arg1.mfn, false);
+        return pv_set_root_preemptible(v, op->arg1.mfn, false);
     case MMUEXT_NEW_USER_BASEPTR:
-        return pv_set_root(v, op->arg1.mfn, true);
+        return pv_set_root_preemptible(v, op->arg1.mfn, true);
     case MMUEXT_TLB_FLUSH_LOCAL:
         return flush_op(op, false, false, false);
     case MMUEXT_TLB_FLUSH_ALL:
@@ -415,6 +416,14 @@ static int one_mmuext_op(const struct mmu_owners *ow, const struct mmuext_op *op
     }
 }
 
+static long continue_mmuext(uint64_t ops, uint64_t i, uint64_t count, uint64_t pdone,
+                            unsigned done, uint64_t domarg)
+{
+    write_done(pdone, done);
+    return hypercall_continue(hypercall_regs(), ops + i * sizeof(struct mmuext_op),
+                              (count - i) | MMU_UPDATE_PREEMPTED, pdone, domarg, 0);
+}
+
 HYPERCALL_HANDLER(do_mmuext_op)
 {
     uint64_t ops = a1, count = (uint32_t)a2, pdone = a3;
@@ -428,16 +437,16 @@ HYPERCALL_HANDLER(do_mmuext_op)
     for (uint64_t i = 0; i < count; i++) {
         struct mmuext_op op;
 
-        if (i == MMU_BATCH) {
-            write_done(pdone, done);
-            return hypercall_continue(hypercall_regs(), ops + i * sizeof(op),
-                                      (count - i) | MMU_UPDATE_PREEMPTED, pdone, a4, 0);
-        }
+        if (i && pv_mm_should_preempt())
+            return continue_mmuext(ops, i, count, pdone, done, a4);
         if (copy_from_guest(&op, ops + i * sizeof(op), sizeof(op))) {
             rc = -XEN_EFAULT;
             break;
         }
         rc = one_mmuext_op(&ow, &op);
+        /* A pin or root stopped inside its validation: this op again. */
+        if (rc == -PT_ERESTART)
+            return continue_mmuext(ops, i, count, pdone, done, a4);
         if (rc) {
             log_refusal("mmuext_op", op.cmd, op.arg1.mfn, rc);
             break;

@@ -21,6 +21,14 @@ static inline struct pt_owner pv_mm_owner(const struct domain *d)
     return (struct pt_owner){ .id = d->id, .io_ok = d->is_privileged };
 }
 
+/* Whether a long hypercall should stop and continue (Xen's
+ * hypercall_preempt_check): softirqs pending or an event to deliver. */
+bool pv_mm_should_preempt(void);
+/* Pins and new roots from the guest's mmuext_op: validation may stop with
+ * -PT_ERESTART, to be continued by re-executing the same operation. */
+int pv_pin_table_preemptible(struct domain *d, mfn_t mfn, unsigned level);
+int pv_set_root_preemptible(struct vcpu *v, mfn_t l4_mfn, bool user);
+
 /* Local TLB flushes; a frame that stopped being writable makes the next
  * table validation flush first. */
 void pv_flush_tlb_local(void);
