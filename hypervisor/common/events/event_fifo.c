@@ -80,7 +80,12 @@ bool evtchn_fifo_unmask(struct evtchn_fifo_vcpu *fv, evtchn_fifo_word_fn word_of
 {
     event_word_t *word = word_of(ctx, port);
 
-    if (!word || !fv->cb || priority >= EVTCHN_FIFO_MAX_QUEUES)
+    if (!word)
+        return false;
+    /* Linux leaves MASKED set on a pending port and asks us to clear it
+     * (EVTCHNOP_unmask), as Xen does: kept set, the event never arrives. */
+    __atomic_fetch_and(word, ~BIT32(EVTCHN_FIFO_MASKED), __ATOMIC_SEQ_CST);
+    if (!fv->cb || priority >= EVTCHN_FIFO_MAX_QUEUES)
         return false;
     if (!test(word, EVTCHN_FIFO_PENDING))
         return false;

@@ -31,7 +31,7 @@ typedef event_word_t *(*evtchn_fifo_word_fn)(void *ctx, uint32_t port);
  */
 bool evtchn_fifo_raise(struct evtchn_fifo_vcpu *fv, evtchn_fifo_word_fn word_of, void *ctx,
                        uint32_t port, unsigned priority);
-/* After the guest cleared MASKED: a pending port is queued now. */
+/* EVTCHNOP_unmask: clears MASKED; a pending port is queued now. */
 bool evtchn_fifo_unmask(struct evtchn_fifo_vcpu *fv, evtchn_fifo_word_fn word_of, void *ctx,
                         uint32_t port, unsigned priority);
 void evtchn_fifo_clear_pending(event_word_t *word);
