@@ -69,6 +69,100 @@ static void test_layout_initrd_and_memory(void **state)
     assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), -EINVAL);
 }
 
+/* Linux's INIT_P2M: 512 GiB, an L4 slot of its own. */
+#define P2M_BASE 0x8000000000ULL
+
+static void test_layout_p2m_at_init_p2m(void **state)
+{
+    struct dom0_layout_request req = request(0x3a00000, 262144, 0);
+    struct dom0_layout l;
+
+    (void)state;
+    req.has_p2m_base = true;
+    req.p2m_base = P2M_BASE;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), 0);
+    assert_true(l.p2m_outside);
+    assert_int_equal(l.p2m_start, P2M_BASE);
+    assert_int_equal(l.p2m_end, P2M_BASE + 262144 * 8);
+    /* Nothing of the list in the initial mapping: start_info follows the kernel. */
+    assert_int_equal(l.start_info, VBASE + 0x3a00000);
+    assert_int_equal(l.mapped_pages, (l.v_end - l.v_start) >> 12);
+    assert_int_equal(l.p2m_first_pfn, l.mapped_pages);
+    /* 2 MiB of list: 512 data pages, one L1, one L2, one L3 of its own. */
+    assert_int_equal(l.p2m_data_pages, 512);
+    assert_int_equal(l.p2m_nr_frames, 515);
+    assert_int_equal(dom0_layout_p2m_pfn(&l, 0), l.mapped_pages);
+    assert_int_equal(dom0_layout_p2m_pfn(&l, 4096 * 3 + 8), l.mapped_pages + 3);
+}
+
+static void test_layout_p2m_shares_tables_with_the_mapping(void **state)
+{
+    struct dom0_layout_request req = request(0x100000, 4096, 0);
+    struct dom0_layout l, first;
+
+    (void)state;
+    assert_int_equal(dom0_layout_compute(&req, &first, err, sizeof(err)), 0);
+    /* Right past v_end (4 MiB aligned): a new L1, the same L2 and L3. */
+    req.has_p2m_base = true;
+    req.p2m_base = first.v_end + (8 << 20);
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), 0);
+    assert_int_equal(l.p2m_data_pages, 8);
+    assert_int_equal(l.p2m_nr_frames, 9);
+    /* Across a 2 MiB line: two L1s. */
+    req.p2m_base = first.v_end + (10 << 20) - 4096;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), 0);
+    assert_int_equal(l.p2m_nr_frames, 10);
+}
+
+static void test_layout_unmapped_initrd(void **state)
+{
+    struct dom0_layout_request req = request(0x100000, 16384, (3 << 20) + 5);
+    struct dom0_layout l;
+
+    (void)state;
+    req.unmapped_initrd = true;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), 0);
+    assert_true(l.initrd_unmapped);
+    assert_int_equal(l.initrd_start, l.initrd_end);
+    assert_int_equal(l.p2m_start, VBASE + 0x100000);
+    assert_int_equal(l.initrd_pfn, l.mapped_pages);
+    /* The p2m frames come after the initrd's 769 pages. */
+    req.has_p2m_base = true;
+    req.p2m_base = P2M_BASE;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), 0);
+    assert_int_equal(l.start_info, VBASE + 0x100000);
+    assert_int_equal(l.p2m_first_pfn, l.mapped_pages + 769);
+    /* Memory for the mapping and the initrd, none left for the p2m frames. */
+    req.nr_pages = l.mapped_pages + 769;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), -ENOMEM);
+    /* Exactly enough: 1793 pages of list need 4 data pages and 3 tables. */
+    req.nr_pages = l.mapped_pages + 769 + 7;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), 0);
+    assert_int_equal(l.p2m_nr_frames, 7);
+}
+
+static void test_layout_init_p2m_refusals(void **state)
+{
+    struct dom0_layout_request req = request(0x100000, 4096, 0);
+    struct dom0_layout l;
+
+    (void)state;
+    req.has_p2m_base = true;
+    req.p2m_base = P2M_BASE + 8;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), -EINVAL);
+    assert_non_null(strstr(err, "aligned"));
+    req.p2m_base = VBASE + 0x200000;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), -EINVAL);
+    assert_non_null(strstr(err, "initial mapping"));
+    req.p2m_base = 0xffff800000000000ULL;
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), -EINVAL);
+    assert_non_null(strstr(err, "address space"));
+    req.p2m_base = (1ULL << 47) - 4096;     /* runs into the non-canonical hole */
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), -EINVAL);
+    req.p2m_base = 0xfffffffffffff000ULL;   /* wraps */
+    assert_int_equal(dom0_layout_compute(&req, &l, err, sizeof(err)), -EINVAL);
+}
+
 static void test_count_tables_spanning_boundaries(void **state)
 {
     unsigned t[4];
@@ -294,6 +388,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout_order_and_alignment),
         cmocka_unit_test(test_layout_initrd_and_memory),
+        cmocka_unit_test(test_layout_p2m_at_init_p2m),
+        cmocka_unit_test(test_layout_p2m_shares_tables_with_the_mapping),
+        cmocka_unit_test(test_layout_unmapped_initrd),
+        cmocka_unit_test(test_layout_init_p2m_refusals),
         cmocka_unit_test(test_count_tables_spanning_boundaries),
         cmocka_unit_test(test_notes_read),
         cmocka_unit_test(test_notes_refusals),

@@ -22,8 +22,11 @@ LINTEL_GAPS = {
         "boot CPU only (the stock kernel's second vCPU hangs on an AP; issue 6)",
 }
 
+# W+X: dom0's layout must leave nothing mapped that Linux's boot clean-up
+# cannot reach (the p2m list at INIT_P2M and the initrd unmapped, as on Xen).
 BAD_KERNEL_LINE = re.compile(r"WARNING:|BUG:|Oops|Xen: .* failed|Call Trace|"
-                             r"Failed to obtain physical IRQ")
+                             r"Failed to obtain physical IRQ|insecure W\+X|"
+                             r"W\+X mappings: FAILED")
 
 
 @pytest.fixture(scope="module", params=CONFIGS, ids=[f"{h}-smp{n}" for h, n in CONFIGS])
@@ -220,37 +223,10 @@ def test_memory_stress_most_of_dom0(dom0):
 
 # ---- logs -------------------------------------------------------------------
 
-def lintel_leaves_wx_padding(console):
-    """Whether Lintel's dom0 layout leaves mapped padding that Linux's
-    boot clean-up cannot reach. Linux clears the kernel mapping past the
-    kernel up to the p2m list, then the PMDs met stepping 2 MiB from the
-    page tables' base up to its 4 MiB round-up; the p2m list sits inside
-    the kernel mapping because Lintel ignores XEN_ELFNOTE_INIT_P2M, so when
-    the mapping ends further out (Xen's 512 KiB padding rule adds 4 MiB),
-    those PMDs stay mapped writable and executable: Linux's W+X check
-    warns. Whether it happens depends on the initrd's size."""
-    pt = re.search(r"page tables ([0-9a-f]+) \((\d+) frames\)", console)
-    end = re.search(r"mapped to +([0-9a-f]+)", console)
-    if not pt or not end:
-        return False
-    base, frames, mapped_to = int(pt.group(1), 16), int(pt.group(2)), int(end.group(1), 16)
-    two_mib, four_mib = 2 << 20, 4 << 20
-    cleaned_to = -(-(base + frames * 4096) // four_mib) * four_mib
-    last_pmd = (base + (cleaned_to - base) // two_mib * two_mib) // two_mib * two_mib
-    return mapped_to > last_pmd + two_mib
-
-
 def test_kernel_log_is_clean(dom0):
     # Filtered in dom0: the whole log is slow to send over the console.
     log, _ = dom0.run(f"dmesg | grep -E '{BAD_KERNEL_LINE.pattern}'")
     bad = [l for l in log.splitlines() if BAD_KERNEL_LINE.search(l)]
-    if dom0.hv == "lintel" and lintel_leaves_wx_padding(dom0.console_text()):
-        wx = [l for l in bad if "dump_pagetables" in l]
-        others = [l for l in bad if "dump_pagetables" not in l and "Call Trace:" not in l]
-        assert not others, "\n".join(others)
-        assert len(wx) == 1, "\n".join(bad)
-        pytest.xfail("Lintel: W+X warning from the dom0 layout (see "
-                     "lintel_leaves_wx_padding; pv-exec: honour INIT_P2M)")
     assert not bad, "\n".join(bad)
 
 

@@ -48,6 +48,21 @@ static void *guest_page(const struct dom0_build *b, uint64_t pfn)
     return phys_to_virt(b->p2m[pfn] << PAGE_SHIFT);
 }
 
+/* Copies len bytes to dom0's pseudo-physical memory from pfn's page on. */
+static void copy_to_pfns(const struct dom0_build *b, uint64_t pfn, const void *src,
+                         size_t len)
+{
+    const uint8_t *s = src;
+
+    for (; len; pfn++) {
+        size_t n = MIN(len, PAGE_SIZE);
+
+        memcpy(guest_page(b, pfn), s, n);
+        s += n;
+        len -= n;
+    }
+}
+
 /* Copies len bytes to guest virtual va (inside the layout). */
 static void copy_to_layout(const struct dom0_build *b, uint64_t va, const void *src,
                            size_t len)
@@ -62,6 +77,18 @@ static void copy_to_layout(const struct dom0_build *b, uint64_t va, const void *
         va += n;
         s += n;
         len -= n;
+    }
+}
+
+static void write_p2m_list(const struct dom0_build *b)
+{
+    const uint64_t per_page = PAGE_SIZE / sizeof(mfn_t);
+
+    for (uint64_t pfn = 0; pfn < b->nr_pages; pfn += per_page) {
+        uint64_t n = MIN(per_page, b->nr_pages - pfn);
+
+        memcpy(guest_page(b, dom0_layout_p2m_pfn(&b->layout, pfn * sizeof(mfn_t))),
+               &b->p2m[pfn], n * sizeof(mfn_t));
     }
 }
 
@@ -169,37 +196,64 @@ static void load_kernel(const struct dom0_build *b)
     for_each_load_segment(b->elf, copy_segment, (void *)b);
 }
 
+/* Where the next page-table frame comes from, and where its range ends. */
+struct table_frames {
+    uint64_t next_pfn, end_pfn;
+    const char *what;
+};
+
+/* Maps va to pfn in the tree under l4, taking missing tables from tf. */
+static void map_page(const struct dom0_build *b, uint64_t *l4, uint64_t va, uint64_t pfn,
+                     uint64_t flags, struct table_frames *tf)
+{
+    uint64_t *t = l4;
+
+    for (int level = 3; level >= 1; level--) {
+        uint64_t *e = &t[(va >> (12 + 9 * level)) & 511];
+
+        if (!(*e & PTE_PRESENT)) {
+            if (tf->next_pfn >= tf->end_pfn)
+                panic("dom0: too few page-table frames counted for the %s", tf->what);
+            *e = (b->p2m[tf->next_pfn++] << PAGE_SHIFT) | GUEST_TABLE_FLAGS;
+        }
+        t = phys_to_virt(*e & PTE_ADDR_MASK);
+    }
+    t[(va >> 12) & 511] = (b->p2m[pfn] << PAGE_SHIFT) | flags;
+}
+
 /*
  * The bootstrap tables map [v_start, v_end) to pfns 0.. in order; the
  * tables' own pages are mapped read-only, as the PV rules require of
- * page-table frames.
+ * page-table frames. A p2m list at INIT_P2M is mapped to its own frames
+ * by tables taken from its own frames too, so Linux can free them all
+ * once it has moved the list.
  */
 static mfn_t build_page_tables(const struct dom0_build *b)
 {
     const struct dom0_layout *l = &b->layout;
-    uint64_t pt_pfn = dom0_layout_pfn(l, l->pt_start), next_pfn = pt_pfn + 1;
-    uint64_t pt_end_pfn = pt_pfn + l->nr_pt_pages;
+    uint64_t pt_pfn = dom0_layout_pfn(l, l->pt_start);
+    struct table_frames boot = { pt_pfn + 1, pt_pfn + l->nr_pt_pages, "initial mapping" };
     uint64_t *l4 = guest_page(b, pt_pfn);
 
     pv_install_hv_slots(l4);
     for (uint64_t va = l->v_start; va < l->v_end; va += PAGE_SIZE) {
-        uint64_t pfn = dom0_layout_pfn(l, va), *t = l4, flags;
+        uint64_t pfn = dom0_layout_pfn(l, va), flags = GUEST_TABLE_FLAGS;
 
-        for (int level = 3; level >= 1; level--) {
-            uint64_t *e = &t[(va >> (12 + 9 * level)) & 511];
-
-            if (!(*e & PTE_PRESENT))
-                *e = (b->p2m[next_pfn++] << PAGE_SHIFT) | GUEST_TABLE_FLAGS;
-            t = phys_to_virt(*e & PTE_ADDR_MASK);
-        }
-        flags = GUEST_TABLE_FLAGS;
-        if (pfn >= pt_pfn && pfn < pt_end_pfn)
+        if (pfn >= pt_pfn && pfn < boot.end_pfn)
             flags &= ~PTE_WRITE;
-        t[(va >> 12) & 511] = (b->p2m[pfn] << PAGE_SHIFT) | flags;
+        map_page(b, l4, va, pfn, flags, &boot);
     }
-    if (next_pfn > pt_end_pfn)
-        panic("dom0: page-table count %lu too small (used %lu)",
-              (unsigned long)l->nr_pt_pages, (unsigned long)(next_pfn - pt_pfn));
+    if (l->p2m_outside) {
+        struct table_frames p2m = { l->p2m_first_pfn + l->p2m_data_pages,
+                                    l->p2m_first_pfn + l->p2m_nr_frames, "p2m list" };
+
+        for (uint64_t i = 0; i < l->p2m_data_pages; i++)
+            map_page(b, l4, l->p2m_start + i * PAGE_SIZE, l->p2m_first_pfn + i,
+                     GUEST_TABLE_FLAGS, &p2m);
+        if (p2m.next_pfn != p2m.end_pfn)
+            panic("dom0: p2m list table count wrong (%lu unused)",
+                  (unsigned long)(p2m.end_pfn - p2m.next_pfn));
+    }
     return b->p2m[pt_pfn];
 }
 
@@ -216,9 +270,15 @@ static void write_start_info(const struct dom0_build *b, const char *cmdline)
     si.pt_base = l->pt_start;
     si.nr_pt_frames = l->nr_pt_pages;
     si.mfn_list = l->p2m_start;
+    if (l->p2m_outside) {
+        si.first_p2m_pfn = l->p2m_first_pfn;
+        si.nr_p2m_frames = l->p2m_nr_frames;
+    }
     if (b->initrd) {
-        si.mod_start = l->initrd_start;
+        si.mod_start = l->initrd_unmapped ? l->initrd_pfn : l->initrd_start;
         si.mod_len = b->initrd->end - b->initrd->start;
+        if (l->initrd_unmapped)
+            si.flags |= SIF_MOD_START_PFN;
     }
     lintel_strlcpy((char *)si.cmd_line, cmdline, sizeof(si.cmd_line));
     copy_to_layout(b, l->start_info, &si, sizeof(si));
@@ -307,11 +367,17 @@ static void print_layout(const struct dom0_build *b)
            (unsigned long)(b->nr_pages >> (20 - PAGE_SHIFT)));
     printk("  kernel      %016lx-%016lx\n", (unsigned long)l->kernel_start,
            (unsigned long)l->kernel_end);
-    if (b->initrd)
+    if (b->initrd && l->initrd_unmapped)
+        printk("  initrd      unmapped, pfn %lx\n", (unsigned long)l->initrd_pfn);
+    else if (b->initrd)
         printk("  initrd      %016lx-%016lx\n", (unsigned long)l->initrd_start,
                (unsigned long)l->initrd_end);
-    printk("  p2m list    %016lx-%016lx\n", (unsigned long)l->p2m_start,
+    printk("  p2m list    %016lx-%016lx", (unsigned long)l->p2m_start,
            (unsigned long)l->p2m_end);
+    if (l->p2m_outside)
+        printk(" (INIT_P2M: pfn %lx, %lu frames)", (unsigned long)l->p2m_first_pfn,
+               (unsigned long)l->p2m_nr_frames);
+    printk("\n");
     printk("  start_info  %016lx\n", (unsigned long)l->start_info);
     printk("  page tables %016lx (%lu frames)\n", (unsigned long)l->pt_start,
            (unsigned long)l->nr_pt_pages);
@@ -342,6 +408,9 @@ static int build(struct dom0_build *b, const struct boot_info *bi, char *err,
         .kernel_end = span.hi,
         .nr_pages = b->nr_pages,
         .initrd_len = b->initrd ? b->initrd->end - b->initrd->start : 0,
+        .unmapped_initrd = b->notes.mod_start_pfn,
+        .has_p2m_base = b->notes.has_init_p2m,
+        .p2m_base = b->notes.init_p2m,
     };
     rc = dom0_layout_compute(&req, &b->layout, err, err_len);
     if (rc)
@@ -361,10 +430,11 @@ static int build(struct dom0_build *b, const struct boot_info *bi, char *err,
     }
     load_kernel(b);
     if (b->initrd)
-        copy_to_layout(b, b->layout.initrd_start, phys_to_virt(b->initrd->start),
-                       b->initrd->end - b->initrd->start);
-    for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++)
-        copy_to_layout(b, b->layout.p2m_start + pfn * 8, &b->p2m[pfn], 8);
+        copy_to_pfns(b, b->layout.initrd_unmapped ? b->layout.initrd_pfn
+                                                  : dom0_layout_pfn(&b->layout,
+                                                                    b->layout.initrd_start),
+                     phys_to_virt(b->initrd->start), b->initrd->end - b->initrd->start);
+    write_p2m_list(b);
     write_start_info(b, dom0_cmdline(bi));
     if (b->notes.has_hypercall_page)
         pv_write_hypercall_page(guest_page(b, dom0_layout_pfn(&b->layout,
