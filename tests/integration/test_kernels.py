@@ -19,12 +19,12 @@ from harness.qemu import Machine
 LINTEL_CANNOT_RUN_PV = "Lintel does not implement all that this kernel checks yet"
 
 CHECK_KERNELS = ["hello", "hypercalls", "traps", "evtchn", "mm", "gnttab", "bootcalls", "time",
-                 "bench", "privops", "syscalls", "failsafe"]
+                 "bench", "privops", "syscalls", "failsafe", "callgates"]
 
 
 # Kernels whose checks all pass on Lintel today; the others stay strict xfails.
 LINTEL_PASSES = {"traps", "mm", "hello", "hypercalls", "evtchn", "bootcalls", "bench", "gnttab",
-                 "privops", "syscalls", "time", "failsafe"}
+                 "privops", "syscalls", "time", "failsafe", "callgates"}
 
 
 def kernel_cases():

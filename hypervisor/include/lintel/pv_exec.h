@@ -86,8 +86,12 @@ bool pv_data_selector_ok(const struct vcpu *v, uint64_t sel);
 void pv_load_descriptor_tables(struct vcpu *v);
 /* A descriptor checked (and fixed up) in *d, or false if a guest may not have it. */
 bool pv_descriptor_fixup(uint64_t *d);
-/* Whether all 512 descriptors of the frame pass pv_descriptor_fixup. */
-bool pv_frame_descriptors_ok(uint64_t mfn);
+/*
+ * Whether all 512 descriptors of the frame pass pv_descriptor_fixup; the
+ * checked form of each one up to the first bad one is written back into
+ * the frame, as Xen does.
+ */
+bool pv_frame_descriptors_fixup(uint64_t mfn);
 /* The GDT this pCPU runs on. */
 uint64_t *pv_live_gdt(void);
 

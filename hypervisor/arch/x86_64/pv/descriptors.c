@@ -1,9 +1,11 @@
 /*
  * Guest descriptor tables: set_gdt and update_descriptor. A PV guest owns
- * GDT entries below 0xe000; their descriptors are checked (no system
- * segments, code and data forced to DPL 3, since the guest kernel runs in
- * ring 3) and copied into the live GDT when the vCPU runs. The LDT gets the
- * same checks (ldt.c).
+ * GDT entries below 0xe000; their descriptors are checked (code and data
+ * forced to DPL 3, since the guest kernel runs in ring 3; of the system
+ * descriptors only 64-bit call gates, and type 0 for a gate's upper half)
+ * and copied into the live GDT when the vCPU runs. The LDT gets the same
+ * checks (ldt.c). As on Xen, the checked form is also written back into
+ * the guest's own descriptor page.
  */
 #include <lintel/domain.h>
 #include <lintel/errno.h>
@@ -23,20 +25,61 @@
 #define DESC_DPL_MASK       (3ULL << DESC_DPL_SHIFT)
 #define DESC_CODE           (1ULL << 43)
 #define DESC_DATA_WRITABLE  (1ULL << 41)
+#define DESC_TYPE_SHIFT     40
+#define DESC_TYPE_MASK      (0xfULL << DESC_TYPE_SHIFT)
+#define SYS_TYPE_CALL_GATE  0xcULL
+/* A gate's parameter count and reserved bits: zero for 64-bit gates. */
+#define GATE_RESERVED_MASK  (0xffULL << 32)
+#define GATE_SEL_SHIFT      16
+#define GATE_SEL_MASK       (0xffffULL << GATE_SEL_SHIFT)
+#define FIRST_HV_GDT_ENTRY  (0xe000 / 8)
+#define FLAT_KERNEL_CS64    0xe033
 
 struct table_ptr {
     uint16_t limit;
     uint64_t base;
 } __packed;
 
+/* A gate's target must be the guest's own: its GDT part, its LDT, or the flat kernel CS. */
+static bool gate_target_ok(uint64_t sel)
+{
+    return (sel >> 3) < FIRST_HV_GDT_ENTRY || sel == FLAT_KERNEL_CS64 || (sel & 4);
+}
+
+/*
+ * Both guest rings are CPL 3, so a gate the CPU could pass through would
+ * not tell the guest's kernel from its user. Xen stores the gate with DPL 0
+ * (every use faults: #GP with the gate's selector, which a 64-bit guest
+ * gets as it is) and keeps the guest's DPL, always 3 after the raise, in
+ * the target selector's RPL.
+ */
+static bool call_gate_fixup(uint64_t *d)
+{
+    uint64_t sel = (*d & GATE_SEL_MASK) >> GATE_SEL_SHIFT;
+
+    if (!gate_target_ok(sel) || (*d & GATE_RESERVED_MASK))
+        return false;
+    sel |= 3;
+    *d = (*d & ~(GATE_SEL_MASK | DESC_DPL_MASK)) | (sel << GATE_SEL_SHIFT);
+    return true;
+}
+
 bool pv_descriptor_fixup(uint64_t *d)
 {
+    uint64_t type = (*d & DESC_TYPE_MASK) >> DESC_TYPE_SHIFT;
+
     if (*d == 0 || !(*d & DESC_PRESENT))
         return true;
-    if (!(*d & DESC_S))
+    if (*d & DESC_S) {
+        *d |= DESC_DPL_MASK;
+        return true;
+    }
+    /* Type 0 never loads; it is the upper half of a 64-bit gate. */
+    if (type == 0)
+        return true;
+    if (type != SYS_TYPE_CALL_GATE)
         return false;
-    *d |= DESC_DPL_MASK;
-    return true;
+    return call_gate_fixup(d);
 }
 
 uint64_t *pv_live_gdt(void)
@@ -130,14 +173,18 @@ static bool frame_is_ours(struct domain *d, uint64_t mfn)
     return pg && pg->state == FRAME_IN_USE && pg->owner == d->id;
 }
 
-bool pv_frame_descriptors_ok(uint64_t mfn)
+bool pv_frame_descriptors_fixup(uint64_t mfn)
 {
-    const uint64_t *page = phys_to_virt(mfn << PAGE_SHIFT);
+    uint64_t *page = phys_to_virt(mfn << PAGE_SHIFT);
 
+    /* Like Xen, entries before a bad one keep their checked form. */
     for (unsigned j = 0; j < 512; j++) {
         uint64_t d = page[j];
+
         if (!pv_descriptor_fixup(&d))
             return false;
+        if (d != page[j])
+            page[j] = d;
     }
     return true;
 }
@@ -150,18 +197,24 @@ static void release_frames(const uint64_t *frames, unsigned nr)
     }
 }
 
-/* Each frame becomes a descriptor-table page: read-only to the guest from now. */
+/*
+ * Each frame becomes a descriptor-table page: read-only to the guest from
+ * now, so its checked contents cannot change behind our back.
+ */
 static int take_frames(struct domain *d, const uint64_t *frames, unsigned nr)
 {
     for (unsigned i = 0; i < nr; i++) {
-        if (!frame_is_ours(d, frames[i]) || !pv_frame_descriptors_ok(frames[i]) ||
-            !get_page(frames[i], d)) {
+        if (!frame_is_ours(d, frames[i]) || !get_page(frames[i], d)) {
             release_frames(frames, i);
             return -EINVAL;
         }
         if (get_page_type(frames[i], d, FRAME_TYPE_SEG_DESC)) {
             put_page(frames[i]);
             release_frames(frames, i);
+            return -EINVAL;
+        }
+        if (!pv_frame_descriptors_fixup(frames[i])) {
+            release_frames(frames, i + 1);
             return -EINVAL;
         }
     }

@@ -67,9 +67,14 @@ static bool take_page(struct vcpu *v, unsigned i)
     uint64_t maddr = pv_guest_va_to_maddr(v, v->pv.ldt_loaded_base + i * PAGE_SIZE, true);
     mfn_t mfn = maddr >> PAGE_SHIFT;
 
-    if (!maddr || !pv_frame_descriptors_ok(mfn) || !get_page(mfn, d))
+    if (!maddr || !get_page(mfn, d))
         return false;
     if (get_page_type(mfn, d, FRAME_TYPE_SEG_DESC)) {
+        put_page(mfn);
+        return false;
+    }
+    if (!pv_frame_descriptors_fixup(mfn)) {
+        put_page_type(mfn);
         put_page(mfn);
         return false;
     }
