@@ -56,6 +56,7 @@ struct domain {
     spinlock_t page_lock;
     uint64_t tot_pages;         /* frames owned now */
     uint64_t max_pages;         /* XENMEM increase/populate refuse past it */
+    uint64_t outstanding_pages; /* XENMEM_claim_pages: claimed, not yet allocated */
     uint32_t page_list_head;    /* frame numbers chained through page_info */
     mfn_t shared_info_mfn;
     void *shared_info;          /* direct-map pointer to it */
