@@ -60,8 +60,17 @@ static bool fake_preempt(void *opaque)
     return preempt_always;
 }
 
+#define XEN_SHARED 60        /* a hypervisor frame shared read-only (the M2P) */
+#define XEN_PRIVATE 61
+
+static bool fake_xen_shared_ro(void *opaque, uint64_t mfn)
+{
+    (void)opaque;
+    return mfn == XEN_SHARED;
+}
+
 static const struct pt_env env = {
-    .preempt = fake_preempt,
+    .preempt = fake_preempt, .xen_shared_ro = fake_xen_shared_ro,
     .writable_gone = fake_writable_gone, .becoming_table = fake_becoming_table,
     .frames = frames, .nr_frames = NR_FRAMES, .entries = fake_entries,
     .released = fake_released, .install_hv_slots = fake_hv_slots,
@@ -598,6 +607,32 @@ static void dying_domain_undoes_a_stopped_validation(void **state)
     }
 }
 
+static void domid_xen_maps_only_shared_frames_read_only(void **state)
+{
+    const struct pt_owner xen = { .id = FRAME_OWNER_XEN };
+
+    (void)state;
+    for (unsigned f = XEN_SHARED; f <= XEN_PRIVATE; f++) {
+        frames[f].owner = FRAME_OWNER_XEN;
+        frames[f].refcount = 0;
+        frames[f].flags = 0;
+        frames[f].type = FRAME_TYPE_HYPERVISOR;
+    }
+    assert_int_equal(pt_pin(&env, &guest, 10, FRAME_TYPE_L1), 0);
+    assert_int_equal(pt_update_entry(&env, &guest, &xen, 10, 0, pte(XEN_SHARED, RO)), 0);
+    assert_int_equal(frames[XEN_SHARED].refcount, 1);
+    assert_int_equal(pt_update_entry(&env, &guest, &xen, 10, 1, pte(XEN_SHARED, RW)), -EBUSY);
+    assert_int_equal(pt_update_entry(&env, &guest, &xen, 10, 1, pte(XEN_PRIVATE, RO)), -EBUSY);
+    assert_int_equal(pt_update_entry(&env, &guest, &xen, 10, 1, pte(11, RO)), -EBUSY);
+    /* Without DOMID_XEN the guest cannot name them at all. */
+    assert_int_equal(pt_update_entry(&env, &guest, &guest, 10, 1, pte(XEN_SHARED, RO)), -EBUSY);
+    assert_int_equal(frames[XEN_SHARED].type, FRAME_TYPE_HYPERVISOR);
+    assert_int_equal(frames[XEN_PRIVATE].refcount, 0);
+    assert_int_equal(pt_unpin(&env, &guest, 10), 0);
+    assert_int_equal(frames[XEN_SHARED].refcount, 0);
+    assert_untouched(10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -625,6 +660,7 @@ int main(void)
         cmocka_unit_test_setup(stopped_validation_keeps_the_tables_out_of_reach, setup),
         cmocka_unit_test_setup(refusal_after_a_stop_undoes_every_step, setup),
         cmocka_unit_test_setup(dying_domain_undoes_a_stopped_validation, setup),
+        cmocka_unit_test_setup(domid_xen_maps_only_shared_frames_read_only, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 
 #include <public/errno.h>
 #include <public/memory.h>
+#include <public/sysctl.h>
 
 const char kernel_name[] = "mm_attacks";
 
@@ -672,6 +673,93 @@ TEST(reservation_batches_that_continue)
     EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_increase_reservation, &res), 0);
 }
 
+static long claim(domid_t domid, unsigned long pages)
+{
+    struct xen_memory_reservation r = { .nr_extents = pages, .domid = domid };
+    return HYPERVISOR_memory_op(XENMEM_claim_pages, &r);
+}
+
+/* physinfo's count of claimed frames not yet allocated (all domains). */
+static long outstanding_pages(void)
+{
+    static struct xen_sysctl sysctl;
+    long rc;
+
+    memory_set(&sysctl, 0, sizeof(sysctl));
+    sysctl.cmd = XEN_SYSCTL_physinfo;
+    sysctl.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    rc = hypercall1(__HYPERVISOR_sysctl, &sysctl);
+    return rc ? rc : (long)sysctl.u.physinfo.outstanding_pages;
+}
+
+#define CLAIM_ROOM 8
+static xen_pfn_t claim_room[CLAIM_ROOM];
+
+/* n of the CLAIM_ROOM top pfns, from first: given back or filled again. */
+static long top_pages(int cmd, unsigned int first, unsigned int n)
+{
+    unsigned long *p2m = (unsigned long *)start_info->mfn_list;
+    unsigned long top = start_info->nr_pages - 1;
+    struct xen_memory_reservation r = { .nr_extents = n, .domid = DOMID_SELF };
+    long rc;
+
+    for (unsigned int i = first; i < first + n; i++)
+        claim_room[i] = cmd == XENMEM_decrease_reservation ? p2m[top - i] : 0;
+    set_xen_guest_handle(r.extent_start, claim_room + first);
+    rc = HYPERVISOR_memory_op(cmd, &r);
+    for (unsigned int i = first; cmd != XENMEM_decrease_reservation && i < first + n; i++)
+        p2m[top - i] = claim_room[i];
+    return rc;
+}
+
+TEST(claim_pages_sets_frames_aside)
+{
+    domid_t self = DOMID_SELF;
+    long tot, max;
+    struct xen_memory_reservation bad = { .nr_extents = 1, .domid = 0 };
+
+    EXPECT_EQ(top_pages(XENMEM_decrease_reservation, 0, CLAIM_ROOM), CLAIM_ROOM);
+    tot = HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
+    max = HYPERVISOR_memory_op(XENMEM_maximum_reservation, &self);
+    testfw_note(testfw_current, "tot_pages %ld, max_pages %ld", tot, max);
+    EXPECT_EQ(outstanding_pages(), 0);
+    /* A claim must be above what the domain has, and within its maximum. */
+    EXPECT_ERRNO(claim(0, (unsigned long)tot), XEN_EINVAL);
+    EXPECT_ERRNO(claim(0, (unsigned long)max + 1), XEN_EINVAL);
+    /* A start extent (cmd bits 6 and up) has no meaning here. */
+    /* By domain id only; and the reservation's other fields must be zero. */
+    EXPECT_ERRNO(claim(DOMID_SELF, (unsigned long)tot + 6), XEN_EINVAL);
+    EXPECT_ERRNO(claim(1234, (unsigned long)tot + 6), XEN_EINVAL);
+    bad.extent_order = 1;
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_claim_pages, &bad), XEN_EINVAL);
+    bad.extent_order = 0;
+    bad.mem_flags = 1;
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_claim_pages, &bad), XEN_EINVAL);
+    bad.mem_flags = 0;
+    set_xen_guest_handle(bad.extent_start, claim_room);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_claim_pages, &bad), XEN_EINVAL);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_claim_pages, (void *)8), XEN_EFAULT);
+    EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_claim_pages | (1UL << 6),
+                                      &bad), XEN_EINVAL);
+    EXPECT_EQ(outstanding_pages(), 0);
+
+    /* Six frames claimed; allocations use the claim up. */
+    EXPECT_OK(claim(0, (unsigned long)tot + 6));
+    EXPECT_EQ(outstanding_pages(), 6);
+    EXPECT_ERRNO(claim(0, (unsigned long)tot + 7), XEN_EINVAL);     /* one at a time */
+    EXPECT_EQ(top_pages(XENMEM_increase_reservation, 0, 2), 2);
+    EXPECT_EQ(outstanding_pages(), 4);
+    /* Zero cancels what is left, and always succeeds. */
+    EXPECT_OK(claim(0, 0));
+    EXPECT_EQ(outstanding_pages(), 0);
+    EXPECT_OK(claim(0, 0));
+    EXPECT_EQ(top_pages(XENMEM_increase_reservation, 2, CLAIM_ROOM - 2), CLAIM_ROOM - 2);
+    EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), tot + CLAIM_ROOM);
+    /* What the domain has counts towards a claim made late. */
+    EXPECT_ERRNO(claim(0, (unsigned long)tot + CLAIM_ROOM), XEN_EINVAL);
+    EXPECT_EQ(outstanding_pages(), 0);
+}
+
 TEST(preserve_ad_keeps_the_cpus_bits)
 {
     uint64_t maddr = 0, pte = 0;
@@ -805,6 +893,41 @@ TEST(machphys_mfn_list_and_maximum_gpfn)
     EXPECT_EQ(HYPERVISOR_memory_op(XENMEM_maximum_gpfn, &self), (long)start_info->nr_pages - 1);
     EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_maximum_gpfn, &nobody), XEN_ESRCH);
     EXPECT_ERRNO(HYPERVISOR_memory_op(XENMEM_maximum_gpfn, NOT_MAPPED), XEN_EFAULT);
+}
+
+/* What libxc's xc_map_m2p does: map the M2P's frames, named by
+ * XENMEM_machphys_mfn_list, read-only with DOMID_XEN as their owner. */
+TEST(m2p_frames_map_read_only_as_domid_xen)
+{
+    const uint64_t *seen = (const uint64_t *)WINDOW;
+    const uint64_t *m2p = (const uint64_t *)MACH2PHYS_VIRT_START;
+    uint64_t maddr = 0;
+    struct mmu_update req;
+    unsigned int differ = 0;
+
+    EXPECT_TRUE(m2p_frames[0] != 0);    /* from the test above */
+    EXPECT_TRUE(l1_entry_of(WINDOW, 0, &maddr));
+    req.ptr = maddr | MMU_NORMAL_PT_UPDATE;
+    req.val = (uint64_t)m2p_frames[0] * PAGE_SIZE | RO_FLAGS;
+    EXPECT_OK(HYPERVISOR_mmu_update(&req, 1, 0, DOMID_XEN));
+    EXPECT_OK(mmuext(MMUEXT_INVLPG_LOCAL, (unsigned long)WINDOW));
+    for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
+        differ += seen[i] != m2p[i];
+    EXPECT_EQ(differ, 0);
+    /* Never writable, and DOMID_XEN names no frame of a domain. */
+    req.val = (uint64_t)m2p_frames[0] * PAGE_SIZE | RW_FLAGS;
+    EXPECT_ERRNO(HYPERVISOR_mmu_update(&req, 1, 0, DOMID_XEN), XEN_EBUSY);
+    req.val = maddr_of(DATA) | RO_FLAGS;
+    EXPECT_ERRNO(HYPERVISOR_mmu_update(&req, 1, 0, DOMID_XEN), XEN_EBUSY);
+    /* The same through update_va_mapping_otherdomain. */
+    EXPECT_OK(make_writable(WINDOW));
+    EXPECT_OK(hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, (unsigned long)WINDOW,
+              (uint64_t)m2p_frames[0] * PAGE_SIZE | RO_FLAGS, UVMF_INVLPG, DOMID_XEN));
+    EXPECT_EQ(seen[1], m2p[1]);
+    EXPECT_ERRNO(hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, (unsigned long)WINDOW,
+                 (uint64_t)m2p_frames[0] * PAGE_SIZE | RW_FLAGS, UVMF_INVLPG, DOMID_XEN),
+                 XEN_EBUSY);
+    EXPECT_OK(make_writable(WINDOW));
 }
 
 /*

@@ -419,6 +419,30 @@ static long machine_memory_map(uint64_t arg)
     return n < boot_info.memmap_count ? -XEN_ENOBUFS : 0;
 }
 
+/*
+ * XENMEM_claim_pages, for the toolstack: the checks in Xen 4.17's order
+ * (a start extent, the argument, its unused fields, then the domain, by
+ * id only: DOMID_SELF or an unknown id is -EINVAL; then privilege).
+ */
+static long claim_pages(uint64_t start, uint64_t arg)
+{
+    struct xen_memory_reservation r;
+    struct domain *d;
+
+    if (start)
+        return -XEN_EINVAL;
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -XEN_EFAULT;
+    if (handle_addr(r.extent_start.p) || r.extent_order || r.mem_flags)
+        return -XEN_EINVAL;
+    d = r.domid == DOMID_SELF ? NULL : domain_lookup(r.domid);
+    if (!d)
+        return -XEN_EINVAL;
+    if (!current_domain()->is_privileged)
+        return -XEN_EPERM;
+    return domain_claim_pages(d, r.nr_extents);
+}
+
 HYPERCALL_HANDLER(do_memory_op)
 {
     unsigned cmd = a1 & MEMOP_CMD_MASK;
@@ -450,6 +474,8 @@ HYPERCALL_HANDLER(do_memory_op)
         return memory_map(a2);
     case XENMEM_set_memory_map:
         return set_memory_map(a2);
+    case XENMEM_claim_pages:
+        return claim_pages(start, a2);
     default:
         return -XEN_ENOSYS;
     }

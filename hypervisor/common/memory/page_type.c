@@ -88,6 +88,11 @@ static int get_leaf_refs(const struct pt_env *env, const struct pt_owner *pg_own
 
     if (is_io_frame(env, mfn))
         return pg_owner->io_ok ? 0 : -EINVAL;
+    /* DOMID_XEN names the hypervisor's own frames: only those it shares,
+     * and never writable (their type is not the guest's to take). */
+    if (pg_owner->id == FRAME_OWNER_XEN &&
+        ((e & PT_RW) || !env->xen_shared_ro || !env->xen_shared_ro(env->opaque, mfn)))
+        return -EBUSY;
     /* Xen's answer to a leaf it cannot reference (not the owner's, or typed
      * and mapped writable) is -EBUSY; one level up it is -EINVAL. */
     if (pt_get_page(env, mfn, pg_owner->id))

@@ -81,6 +81,9 @@ struct pt_env {
      * may be NULL). */
     void (*writable_gone)(void *opaque, uint64_t mfn);
     void (*becoming_table)(void *opaque, uint64_t mfn);
+    /* Hypervisor frames (owner FRAME_OWNER_XEN) that a leaf whose page
+     * owner is DOMID_XEN may map read-only (may be NULL: none). */
+    bool (*xen_shared_ro)(void *opaque, uint64_t mfn);
     /* Whether a preemptible validation should stop now (may be NULL). */
     bool (*preempt)(void *opaque);
     void *opaque;

@@ -39,6 +39,19 @@ int domain_give_back_page(struct domain *d, mfn_t mfn);
 mfn_t domain_alloc_contiguous(struct domain *d, unsigned order, unsigned address_bits,
                               bool within_limit);
 bool domain_page_is_unused(struct domain *d, mfn_t mfn);
+
+/*
+ * XENMEM_claim_pages (Xen 4.17's rules): a claim sets aside free frames
+ * for d's later allocations, up to `pages` in total (its current frames
+ * count towards it); 0 cancels it. -EINVAL while d has a claim already, or
+ * for a total not above tot_pages or above max_pages; -ENOMEM when the
+ * unclaimed free frames are too few. Each allocation for d uses up its
+ * claim first; other domains' allocations may not eat into claimed frames.
+ * Destruction cancels what is left.
+ */
+int domain_claim_pages(struct domain *d, uint64_t pages);
+/* Frames claimed and not yet allocated, all domains together (physinfo). */
+uint64_t pv_outstanding_claims(void);
 void domain_release_memory(struct domain *d);
 
 /*
@@ -57,6 +70,10 @@ void domain_memory_map_drop(struct domain *d);
 /* The machine frame holding the M2P's first entry (its frames are
  * contiguous): XENMEM_machphys_mfn_list. */
 mfn_t m2p_first_mfn(void);
+/* Whether mfn holds part of the M2P: the only hypervisor frames a
+ * privileged guest may map (read-only, with DOMID_XEN as page owner, as
+ * libxc's xc_map_m2p does after XENMEM_machphys_mfn_list). */
+bool m2p_is_m2p_frame(mfn_t mfn);
 
 /* Reference counting and typing (what the hypercalls and the builder use). */
 bool get_page(mfn_t mfn, struct domain *d);         /* false: not d's frame */

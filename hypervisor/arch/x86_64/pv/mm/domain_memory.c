@@ -8,6 +8,7 @@
 #include <lintel/errno.h>
 #include <lintel/layout.h>
 #include <lintel/lib.h>
+#include <lintel/memory_claims.h>
 #include <lintel/mm.h>
 #include <lintel/printk.h>
 #include <lintel/pv_mm.h>
@@ -30,6 +31,7 @@ spinlock_t pv_mm_lock = SPINLOCK_INIT;
  * (a foreign mapping going away) is taken off the right domain's list. */
 static struct domain *memory_domains[MAX_MEMORY_DOMAINS];
 static bool stale_tlb_entries;
+static struct claim_books claims;
 
 static struct domain *memory_domain(uint16_t id)
 {
@@ -174,6 +176,12 @@ static bool env_preempt(void *opaque)
     return pv_mm_should_preempt();
 }
 
+static bool xen_shared_ro(void *opaque, uint64_t mfn)
+{
+    (void)opaque;
+    return m2p_is_m2p_frame(mfn);
+}
+
 static struct pt_env env;
 
 const struct pt_env *pv_mm_env(void)
@@ -188,8 +196,43 @@ const struct pt_env *pv_mm_env(void)
         env.writable_gone = writable_gone;
         env.becoming_table = becoming_table;
         env.preempt = env_preempt;
+        env.xen_shared_ro = xen_shared_ro;
     }
     return &env;
+}
+
+static bool claims_allow(const struct domain *d, uint64_t count)
+{
+    return claim_allows(&claims, d->outstanding_pages, frame_allocator.free_frames, count);
+}
+
+static void use_up_claim(struct domain *d, uint64_t count)
+{
+    claim_use(&claims, &d->outstanding_pages, count);
+}
+
+static void cancel_claim(struct domain *d)
+{
+    struct claim_holder h = { .outstanding = &d->outstanding_pages };
+
+    claim_stake(&claims, &h, 0, 0);
+}
+
+int domain_claim_pages(struct domain *d, uint64_t pages)
+{
+    struct claim_holder h = { .tot_pages = d->tot_pages, .max_pages = d->max_pages,
+                              .outstanding = &d->outstanding_pages };
+    int rc;
+
+    spin_lock(&pv_mm_lock);
+    rc = claim_stake(&claims, &h, frame_allocator.free_frames, pages);
+    spin_unlock(&pv_mm_lock);
+    return rc;
+}
+
+uint64_t pv_outstanding_claims(void)
+{
+    return claims.outstanding;
 }
 
 mfn_t domain_alloc_page(struct domain *d)
@@ -200,7 +243,7 @@ mfn_t domain_alloc_page(struct domain *d)
 
     pv_mm_env();
     spin_lock(&pv_mm_lock);
-    if (d->tot_pages >= d->max_pages || !register_memory_domain(d)) {
+    if (d->tot_pages >= d->max_pages || !claims_allow(d, 1) || !register_memory_domain(d)) {
         spin_unlock(&pv_mm_lock);
         return INVALID_MFN;
     }
@@ -209,6 +252,7 @@ mfn_t domain_alloc_page(struct domain *d)
         spin_unlock(&pv_mm_lock);
         return INVALID_MFN;
     }
+    use_up_claim(d, 1);
     /* Whatever the frame held before must not leak to its new owner. */
     memset(va, 0, PAGE_SIZE);
     mfn = virt_to_phys(va) >> PAGE_SHIFT;
@@ -239,7 +283,8 @@ mfn_t domain_alloc_contiguous(struct domain *d, unsigned order, unsigned address
         return INVALID_MFN;
     pv_mm_env();
     spin_lock(&pv_mm_lock);
-    if ((within_limit && d->tot_pages + count > d->max_pages) || !register_memory_domain(d)) {
+    if ((within_limit && d->tot_pages + count > d->max_pages) || !claims_allow(d, count) ||
+        !register_memory_domain(d)) {
         spin_unlock(&pv_mm_lock);
         return INVALID_MFN;
     }
@@ -255,6 +300,7 @@ mfn_t domain_alloc_contiguous(struct domain *d, unsigned order, unsigned address
         spin_unlock(&pv_mm_lock);
         return INVALID_MFN;
     }
+    use_up_claim(d, count);
     memset(va, 0, count * PAGE_SIZE);
     for (uint64_t i = 0; i < count; i++) {
         struct page_info *pg = mfn_to_page(first + i);
@@ -455,6 +501,7 @@ void domain_release_memory(struct domain *d)
     uint32_t mfn, next;
 
     spin_lock(&pv_mm_lock);
+    cancel_claim(d);
     if (current_domain() == d)
         write_cr3(pv_hypervisor_root());
     drop_roots(d);

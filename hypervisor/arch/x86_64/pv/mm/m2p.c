@@ -24,6 +24,7 @@
 
 static uint64_t *m2p;               /* direct-map view, ring 0 only */
 static uint64_t m2p_entries;
+static uint64_t m2p_frames;         /* the whole allocation, in frames */
 static uint64_t m2p_guest_l3;       /* physical address of slot 256's L3 */
 static uint64_t *hypervisor_l4;
 static paddr_t hypervisor_l4_phys;
@@ -86,6 +87,7 @@ void pv_mm_init(void)
     pages = ALIGN_UP(m2p_entries * sizeof(uint64_t), PAGE_SIZE) / PAGE_SIZE;
     order = order_for_pages(pages);
     m2p = alloc_xen_pages(order);
+    m2p_frames = 1ULL << order;
     if (!m2p)
         panic("pv-mm: no memory for the M2P table (%lu frames)\n",
               (unsigned long)m2p_entries);
@@ -112,6 +114,16 @@ mfn_t m2p_first_mfn(void)
 {
     pv_mm_init();
     return virt_to_phys(m2p) >> PAGE_SHIFT;
+}
+
+bool m2p_is_m2p_frame(mfn_t mfn)
+{
+    mfn_t first;
+
+    if (!m2p)
+        return false;
+    first = virt_to_phys(m2p) >> PAGE_SHIFT;
+    return mfn >= first && mfn < first + m2p_frames;
 }
 
 uint64_t m2p_nr_entries(void)

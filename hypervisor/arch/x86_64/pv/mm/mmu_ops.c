@@ -40,14 +40,20 @@ struct mmu_owners {
     struct domain *pg;
 };
 
+/* DOMID_XEN as a page owner: the hypervisor's shared frames (the M2P),
+ * for leaf mappings of a privileged caller only. */
+static struct domain dom_xen = { .id = DOMID_XEN };
+
 /* The frames' owner: DOMID_SELF, or a foreign domain for a privileged
  * caller. Naming oneself by number is refused with -ESRCH, as Xen does. */
-static struct domain *page_owner(uint16_t domid, int *err)
+static struct domain *page_owner(uint16_t domid, bool xen_ok, int *err)
 {
     if (domid != DOMID_SELF && domid == current_domain()->id) {
         *err = -XEN_ESRCH;
         return NULL;
     }
+    if (domid == DOMID_XEN && xen_ok && current_domain()->is_privileged)
+        return &dom_xen;
     return pv_mm_target_domain(domid, err);
 }
 
@@ -58,7 +64,9 @@ static int resolve_owners(uint64_t domarg, bool allow_pt_owner, struct mmu_owner
 
     if ((domarg >> 32) || (pt_id && !allow_pt_owner))
         return -XEN_EINVAL;
-    ow->pg = page_owner((uint16_t)domarg, &err);
+    /* mmu_update only (the one caller allowing a table owner): pins and
+     * page copies never act on the hypervisor's frames. */
+    ow->pg = page_owner((uint16_t)domarg, allow_pt_owner, &err);
     if (!ow->pg)
         return err;
     ow->pt = current_domain();
@@ -99,6 +107,8 @@ static int machphys_update(struct domain *pg_owner, uint64_t mfn, uint64_t pfn)
 {
     int rc;
 
+    if (pg_owner == &dom_xen)
+        return -XEN_EINVAL;
     spin_lock(&pv_mm_lock);
     rc = pt_get_page(pv_mm_env(), mfn, pg_owner->id);
     if (rc == 0) {
@@ -308,7 +318,7 @@ HYPERCALL_HANDLER(do_update_va_mapping_otherdomain)
     int err;
 
     (void)a5;
-    pg_owner = page_owner((uint16_t)a4, &err);
+    pg_owner = page_owner((uint16_t)a4, true, &err);
     if (!pg_owner)
         return err;
     return update_va_mapping(a1, a2, a3, pg_owner);
