@@ -11,6 +11,7 @@
 #include <lintel/lib.h>
 #include <lintel/mm.h>
 #include <lintel/printk.h>
+#include <lintel/pv_mm.h>
 #include <lintel/time.h>
 #include <public/sysctl.h>
 
@@ -31,6 +32,8 @@ static long sysctl_physinfo(struct xen_sysctl_physinfo *pi)
                        XEN_SYSCTL_PHYSCAP_gnttab_v2;
     pi->total_pages = frame_allocator.total_frames;
     pi->free_pages = frame_allocator.free_frames;
+    /* As Xen: free_pages still counts claimed frames; xl subtracts these. */
+    pi->outstanding_pages = pv_outstanding_claims();
     pi->max_mfn = max_ram_frame() - 1;
     return 0;
 }
