@@ -12,52 +12,28 @@
  * Entries from ring 0 (the idle loop, hypercall handlers, copies that
  * fault) go on to the core's do_interrupt exactly as before.
  */
+#include <lintel/cpu_regs_asm.h>
 #include <lintel/layout.h>
 #include <lintel/percpu.h>
 
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
-
-#define FRAME_SIZE      CPU_FRAME_SIZE
 #define SYSCALL_STUB_SIZE 32
-#define FRAME_CS        (18 * 8)
 #define FLAT_KERNEL_CS  0xe033
 #define FLAT_KERNEL_SS  0xe02b
 #define VECTOR_SYSCALL  0x100
 
-.macro SAVE_GPRS
-        pushq   %rdi
-        pushq   %rsi
-        pushq   %rdx
-        pushq   %rcx
-        pushq   %rax
-        pushq   %r8
-        pushq   %r9
-        pushq   %r10
+/*
+ * The frame of a syscall entry, as an exception would have left it (the
+ * stub already pushed ss and the guest's rsp): rflags from r11, the flat
+ * kernel CS, rip from rcx, no error code, the pseudo vector.
+ */
+.macro SYSCALL_FRAME vector
         pushq   %r11
-        pushq   %rbx
-        pushq   %rbp
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
-.endm
-
-.macro RESTORE_GPRS
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %rbp
-        popq    %rbx
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rax
-        popq    %rcx
-        popq    %rdx
-        popq    %rsi
-        popq    %rdi
+        pushq   $FLAT_KERNEL_CS
+        pushq   %rcx
+        pushq   $0
+        pushq   $\vector
+        SAVE_GPRS
+        jmp     pv_handle_guest_entry
 .endm
 
         .bss
@@ -66,36 +42,18 @@
 pv_syscall_scratch:
         .skip   8 * NR_CPUS
 
-        .text
-        .align 16
-        .globl pv_interrupt_stubs
-pv_interrupt_stubs:
-        vector = 0
-        .rept 256
-        .align 16
-        .if !HAS_ERROR_CODE(vector)
-        pushq   $0
-        .endif
-        pushq   $vector
-        jmp     pv_interrupt_common
-        vector = vector + 1
-        .endr
+        INTERRUPT_STUBS pv_interrupt_stubs, pv_interrupt_common
 
 pv_interrupt_common:
         SAVE_GPRS
+        testb   $3, CPU_REGS_CS(%rsp)
+        /* Ring 0 was interrupted: the core handles it and we go back. */
+        jz      interrupt_handle_and_return
+/* rsp is a complete struct cpu_regs from the guest. */
+pv_handle_guest_entry:
         cld
         movq    %rsp, %rdi
-        testb   $3, FRAME_CS(%rsp)
-        jnz     1f
-        /* Ring 0 was interrupted: the core handles it and we go back. */
-        movq    %rsp, %rbx
-        andq    $-16, %rsp
-        call    do_interrupt
-        movq    %rbx, %rsp
-        RESTORE_GPRS
-        addq    $16, %rsp
-        iretq
-1:      call    pv_entry_from_guest
+        call    pv_entry_from_guest
         jmp     pv_return_to_guest
 
 /*
@@ -107,28 +65,10 @@ pv_interrupt_common:
  * slot by address: stub n serves CPU n (smp_syscall_entry()).
  */
 pv_syscall_common:
-        pushq   %r11
-        pushq   $FLAT_KERNEL_CS
-        pushq   %rcx
-        pushq   $0
-        pushq   $VECTOR_SYSCALL
-        SAVE_GPRS
-        cld
-        movq    %rsp, %rdi
-        call    pv_entry_from_guest
-        jmp     pv_return_to_guest
+        SYSCALL_FRAME VECTOR_SYSCALL
 
 pv_syscall_compat_common:
-        pushq   %r11
-        pushq   $FLAT_KERNEL_CS
-        pushq   %rcx
-        pushq   $0
-        pushq   $(VECTOR_SYSCALL + 1)
-        SAVE_GPRS
-        cld
-        movq    %rsp, %rdi
-        call    pv_entry_from_guest
-        jmp     pv_return_to_guest
+        SYSCALL_FRAME (VECTOR_SYSCALL + 1)
 
 .macro SYSCALL_STUBS common
         cpu = 0
