@@ -10,6 +10,7 @@
  */
 #include "lib/kernel.h"
 #include "lib/traps.h"
+#include "lib/vcpus.h"
 
 #include <public/errno.h>
 #include <public/sched.h>
@@ -160,14 +161,9 @@ static char secondary_stack[4 * PAGE_SIZE] __attribute__((aligned(16)));
 static vcpu_guest_context_t context;
 static volatile unsigned int secondary_runs;
 
-void secondary_main(void) __attribute__((noreturn));
-extern char secondary_entry[];
-asm(".text\n"
-    "secondary_entry:\n"
-    "    call secondary_main\n");
 
 /* Writes the variable vCPU 0 watches: its breakpoint is not this vCPU's. */
-void secondary_main(void)
+static void __attribute__((noreturn)) secondary_main(void)
 {
     for (;;) {
         watched = 7;
@@ -180,16 +176,7 @@ TEST(breakpoint_is_per_vcpu_and_survives_a_switch)
 {
     unsigned int before = secondary_runs;
 
-    memory_set(&context, 0, sizeof(context));
-    context.flags = VGCF_in_kernel;
-    context.user_regs.rip = (unsigned long)secondary_entry;
-    context.user_regs.rsp = (unsigned long)(secondary_stack + sizeof(secondary_stack));
-    context.user_regs.cs = FLAT_KERNEL_CS;
-    context.user_regs.ss = FLAT_KERNEL_SS;
-    context.user_regs.rflags = 0x2;
-    context.kernel_ss = FLAT_KERNEL_SS;
-    context.kernel_sp = context.user_regs.rsp;
-    context.ctrlreg[3] = xen_pfn_to_cr3(virt_to_mfn((void *)start_info->pt_base));
+    vcpu_context_prepare(&context, secondary_main, secondary_stack, sizeof(secondary_stack));
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &context));
 
     start_watching();
@@ -197,8 +184,7 @@ TEST(breakpoint_is_per_vcpu_and_survives_a_switch)
     EXPECT_OK(HYPERVISOR_set_debugreg(7, DR7_L0 | DR7_RW0(DR7_RW_WRITE) | DR7_LEN0(DR7_LEN_8)));
     /* vCPU 1 has no trap table: a #DB there would crash the domain. */
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_up, 1, 0));
-    for (unsigned int i = 0; i < 100000 && secondary_runs == before; i++)
-        HYPERVISOR_sched_op(SCHEDOP_yield, 0);
+    EXPECT_TRUE(vcpu_wait_count(&secondary_runs, before + 1));
     EXPECT_EQ(secondary_runs, before + 1);
     EXPECT_EQ(watched, 7);
     EXPECT_EQ(db_count, 0);

@@ -14,6 +14,7 @@
 #include "lib/kernel.h"
 #include "lib/mm.h"
 #include "lib/traps.h"
+#include "lib/vcpus.h"
 
 #include <public/callback.h>
 #include <public/errno.h>
@@ -189,13 +190,8 @@ static volatile unsigned int secondary_runs;
 static volatile unsigned long secondary_saw[4];
 static unsigned long fs_probe = 0x5e6d5e6d;
 
-void secondary_main(void) __attribute__((noreturn));
-extern char secondary_entry[];
-asm(".text\n"
-    "secondary_entry:\n"
-    "    call secondary_main\n");
 
-void secondary_main(void)
+static void __attribute__((noreturn)) secondary_main(void)
 {
     for (;;) {
         secondary_saw[0] = READ_SEG(ds);
@@ -216,34 +212,18 @@ static int run_secondary_once(void)
 
     if (HYPERVISOR_vcpu_op(VCPUOP_up, 1, 0))
         return 0;
-    for (unsigned int i = 0; i < 100000 && secondary_runs == before; i++)
-        HYPERVISOR_sched_op(SCHEDOP_yield, 0);
-    for (unsigned int i = 0; i < 100000; i++) {
-        if (HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, 0) == 0)
-            return secondary_runs != before;
-        HYPERVISOR_sched_op(SCHEDOP_yield, 0);
-    }
-    return 0;
+    return vcpu_wait_count(&secondary_runs, before + 1) && vcpu_wait_down(1);
 }
 
 TEST(selectors_survive_a_switch_to_the_other_vcpu)
 {
     unsigned long seen;
 
-    memory_set(&context, 0, sizeof(context));
-    context.flags = VGCF_in_kernel;
-    context.user_regs.rip = (unsigned long)secondary_entry;
-    context.user_regs.rsp = (unsigned long)(secondary_stack + sizeof(secondary_stack));
-    context.user_regs.cs = FLAT_KERNEL_CS;
-    context.user_regs.ss = FLAT_KERNEL_SS;
+    vcpu_context_prepare(&context, secondary_main, secondary_stack, sizeof(secondary_stack));
     context.user_regs.ds = SEL_GDT_DATA2;
     context.user_regs.fs = SEL_GDT_DATA1;
-    context.user_regs.rflags = 0x2;
-    context.kernel_ss = FLAT_KERNEL_SS;
-    context.kernel_sp = context.user_regs.rsp;
     context.gdt_frames[0] = gdt_mfn;
     context.gdt_ents = GDT_ENTRIES;
-    context.ctrlreg[3] = xen_pfn_to_cr3(virt_to_mfn((void *)start_info->pt_base));
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &context));
 
     asm volatile("mov %k0, %%ds; mov %k1, %%es; mov %k2, %%fs"

@@ -6,6 +6,7 @@
  */
 #include "lib/kernel.h"
 #include "lib/traps.h"
+#include "lib/vcpus.h"
 
 #include <public/errno.h>
 #include <public/vcpu.h>
@@ -20,16 +21,7 @@ static vcpu_guest_context_t context;
 static volatile unsigned int secondary_runs;
 static volatile unsigned long secondary_saw_stack;
 
-void secondary_main(void) __attribute__((noreturn));
-extern char secondary_entry[];
-
-/* The context gives the new vcpu its stack; C needs nothing else. */
-asm(".text\n"
-    ".globl secondary_entry\n"
-    "secondary_entry:\n"
-    "    call secondary_main\n");
-
-void secondary_main(void)
+static void __attribute__((noreturn)) secondary_main(void)
 {
     unsigned long sp;
 
@@ -42,36 +34,9 @@ void secondary_main(void)
     }
 }
 
-static void prepare_context(unsigned long cr3_mfn)
+static void prepare_context(void)
 {
-    memory_set(&context, 0, sizeof(context));
-    context.flags = VGCF_in_kernel;
-    context.user_regs.rip = (unsigned long)secondary_entry;
-    context.user_regs.rsp = (unsigned long)(secondary_stack + sizeof(secondary_stack));
-    context.user_regs.cs = FLAT_KERNEL_CS;
-    context.user_regs.ss = FLAT_KERNEL_SS;
-    context.user_regs.rflags = 0x2;
-    context.kernel_ss = FLAT_KERNEL_SS;
-    context.kernel_sp = context.user_regs.rsp;
-    context.ctrlreg[3] = xen_pfn_to_cr3(cr3_mfn);
-}
-
-static int wait_for_runs(unsigned int runs)
-{
-    /* The other vcpu shares this physical CPU set; yield until it has run. */
-    for (unsigned int i = 0; i < 100000 && secondary_runs < runs; i++)
-        HYPERVISOR_sched_op(0 /* SCHEDOP_yield */, 0);
-    return secondary_runs >= runs;
-}
-
-static int wait_until_down(void)
-{
-    for (unsigned int i = 0; i < 100000; i++) {
-        if (HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, 0) == 0)
-            return 1;
-        HYPERVISOR_sched_op(0, 0);
-    }
-    return 0;
+    vcpu_context_prepare(&context, secondary_main, secondary_stack, sizeof(secondary_stack));
 }
 
 TEST(two_vcpus_exist)
@@ -86,7 +51,8 @@ TEST(two_vcpus_exist)
 TEST(initialise_refusals)
 {
     /* The page-table root must be a validated L4: our data page is not. */
-    prepare_context(virt_to_mfn(secondary_stack));
+    prepare_context();
+    context.ctrlreg[3] = xen_pfn_to_cr3(virt_to_mfn(secondary_stack));
     EXPECT_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &context), XEN_EINVAL);
     EXPECT_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, UNMAPPED_ADDR), XEN_EFAULT);
     EXPECT_ERRNO(HYPERVISOR_vcpu_op(VCPUOP_initialise, 2, &context), XEN_ENOENT);
@@ -94,18 +60,18 @@ TEST(initialise_refusals)
 
 TEST(initialise_and_up)
 {
-    prepare_context(virt_to_mfn((void *)start_info->pt_base));
+    prepare_context();
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &context));
     /* Initialised, not yet running. */
     EXPECT_EQ(HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, 0), 0);
     EXPECT_EQ(secondary_runs, 0);
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_up, 1, 0));
-    EXPECT_TRUE(wait_for_runs(1));
+    EXPECT_TRUE(vcpu_wait_count(&secondary_runs, 1));
     EXPECT_EQ(secondary_runs, 1);
     EXPECT_TRUE(secondary_saw_stack > (unsigned long)secondary_stack);
     EXPECT_TRUE(secondary_saw_stack <= (unsigned long)(secondary_stack + sizeof(secondary_stack)));
     /* It took itself down again. */
-    EXPECT_TRUE(wait_until_down());
+    EXPECT_TRUE(vcpu_wait_down(1));
 }
 
 TEST(initialise_twice_is_refused)
@@ -116,9 +82,9 @@ TEST(initialise_twice_is_refused)
 TEST(up_again_resumes_the_saved_context)
 {
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_up, 1, 0));
-    EXPECT_TRUE(wait_for_runs(2));
+    EXPECT_TRUE(vcpu_wait_count(&secondary_runs, 2));
     EXPECT_EQ(secondary_runs, 2);
-    EXPECT_TRUE(wait_until_down());
+    EXPECT_TRUE(vcpu_wait_down(1));
     /* Up on a vcpu that is already up is harmless. */
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_up, 0, 0));
 }

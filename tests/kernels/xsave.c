@@ -10,6 +10,7 @@
  */
 #include "lib/kernel.h"
 #include "lib/traps.h"
+#include "lib/vcpus.h"
 
 #include <public/errno.h>
 #include <public/sched.h>
@@ -151,14 +152,9 @@ static char secondary_stack[4 * PAGE_SIZE] __attribute__((aligned(16)));
 static vcpu_guest_context_t context;
 static volatile unsigned int secondary_runs;
 
-void secondary_main(void) __attribute__((noreturn));
-extern char secondary_entry[];
-asm(".text\n"
-    "secondary_entry:\n"
-    "    call secondary_main\n");
 
 /* Its own XCR0 and ymm0: what it finds first must not be vCPU 0's. */
-void secondary_main(void)
+static void __attribute__((noreturn)) secondary_main(void)
 {
     unsigned long cr4 = read_cr4() | CR4_OSXSAVE;
 
@@ -185,20 +181,10 @@ TEST(ymm_state_survives_a_switch_to_the_other_vcpu)
     }
     asm volatile("vmovdqu %0, %%ymm0" : : "m"(pattern_a));
 
-    memory_set(&context, 0, sizeof(context));
-    context.flags = VGCF_in_kernel;
-    context.user_regs.rip = (unsigned long)secondary_entry;
-    context.user_regs.rsp = (unsigned long)(secondary_stack + sizeof(secondary_stack));
-    context.user_regs.cs = FLAT_KERNEL_CS;
-    context.user_regs.ss = FLAT_KERNEL_SS;
-    context.user_regs.rflags = 0x2;
-    context.kernel_ss = FLAT_KERNEL_SS;
-    context.kernel_sp = context.user_regs.rsp;
-    context.ctrlreg[3] = xen_pfn_to_cr3(virt_to_mfn((void *)start_info->pt_base));
+    vcpu_context_prepare(&context, secondary_main, secondary_stack, sizeof(secondary_stack));
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &context));
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_up, 1, 0));
-    for (unsigned int i = 0; i < 100000 && !secondary_runs; i++)
-        HYPERVISOR_sched_op(SCHEDOP_yield, 0);
+    EXPECT_TRUE(vcpu_wait_count(&secondary_runs, 1));
     EXPECT_EQ(secondary_runs, 1);
     EXPECT_EQ(secondary_xcr0, XCR0_X87 | XCR0_SSE | XCR0_YMM);
     for (unsigned i = 0; i < 32; i++)
