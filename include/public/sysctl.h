@@ -202,6 +202,45 @@ struct xen_sysctl_scheduler_op {
     } u;
 };
 
+/*
+ * XEN_SYSCTL_get_cpu_featureset: one of the host's CPU feature sets as an
+ * array of 32-bit words (Xen's FEATURESET_* order). A null handle asks for
+ * the number of words.
+ */
+struct xen_sysctl_cpu_featureset {
+#define XEN_SYSCTL_cpu_featureset_raw      0
+#define XEN_SYSCTL_cpu_featureset_host     1
+#define XEN_SYSCTL_cpu_featureset_pv       2
+#define XEN_SYSCTL_cpu_featureset_hvm      3
+#define XEN_SYSCTL_cpu_featureset_pv_max   4
+#define XEN_SYSCTL_cpu_featureset_hvm_max  5
+    uint32_t index;         /* in: which set */
+    uint32_t nr_features;   /* in: words the buffer holds; out: words written */
+    XEN_GUEST_HANDLE_64(uint32) features;
+};
+
+/*
+ * XEN_SYSCTL_get_cpu_policy: one of the host's CPUID/MSR policies as
+ * arrays of xen_cpuid_leaf / xen_msr_entry. A null handle asks for the
+ * largest count the array may need.
+ */
+struct xen_sysctl_cpu_policy {
+#define XEN_SYSCTL_cpu_policy_raw          0
+#define XEN_SYSCTL_cpu_policy_host         1
+#define XEN_SYSCTL_cpu_policy_pv_max       2
+#define XEN_SYSCTL_cpu_policy_hvm_max      3
+#define XEN_SYSCTL_cpu_policy_pv_default   4
+#define XEN_SYSCTL_cpu_policy_hvm_default  5
+    uint32_t index;         /* in: which policy */
+    uint32_t nr_leaves;     /* in: room in leaves; out: leaves written */
+    uint32_t nr_msrs;       /* in: room in msrs; out: entries written */
+    uint32_t _rsvd;         /* must be zero */
+    XEN_GUEST_HANDLE_64(xen_cpuid_leaf_t) leaves;
+    XEN_GUEST_HANDLE_64(xen_msr_entry_t) msrs;
+};
+typedef struct xen_sysctl_cpu_policy xen_sysctl_cpu_policy_t;
+DEFINE_XEN_GUEST_HANDLE(xen_sysctl_cpu_policy_t);
+
 struct xen_sysctl {
     uint32_t cmd;
 #define XEN_SYSCTL_readconsole              1
@@ -244,6 +283,8 @@ struct xen_sysctl {
         struct xen_sysctl_availheap         availheap;
         struct xen_sysctl_cpupool_op        cpupool_op;
         struct xen_sysctl_scheduler_op      scheduler_op;
+        struct xen_sysctl_cpu_featureset    cpu_featureset;
+        struct xen_sysctl_cpu_policy        cpu_policy;
         uint8_t                             pad[128];
     } u;
 };
