@@ -29,6 +29,13 @@ long domctl_gettscinfo(struct domain *d, struct xen_domctl_tsc_info *ti);
 
 /* Host topology (sysctl_host.c). */
 #include <public/sysctl.h>
+
+/* CPUID policies (cpu_policy_ops.c); *partial / *copy_back: the structure
+ * goes back to the caller although the answer is an error, as on Xen. */
+long sysctl_get_cpu_policy(struct xen_sysctl_cpu_policy *cp, bool *partial);
+long sysctl_get_cpu_featureset(struct xen_sysctl_cpu_featureset *fs, bool *partial);
+long domctl_get_cpu_policy(struct domain *d, struct xen_domctl_cpu_policy *cp);
+long domctl_set_cpu_policy(struct domain *d, struct xen_domctl_cpu_policy *cp, bool *copy_back);
 long sysctl_cpupool_op(struct xen_sysctl_cpupool_op *op, unsigned nr_cpus);
 long sysctl_getcpuinfo(struct xen_sysctl_getcpuinfo *op, unsigned nr_cpus);
 long sysctl_cputopoinfo(struct xen_sysctl_cputopoinfo *op, unsigned nr_cpus);

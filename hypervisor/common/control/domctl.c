@@ -175,7 +175,7 @@ static long domctl_address_size(struct xen_domctl *op)
     return op->u.address_size.size == 64 ? 0 : -XEN_EINVAL;
 }
 
-static long domctl_on_domain(struct xen_domctl *op, struct domain *d)
+static long domctl_on_domain(struct xen_domctl *op, struct domain *d, bool *copy_on_error)
 {
     switch (op->cmd) {
     case XEN_DOMCTL_pausedomain:
@@ -215,12 +215,16 @@ static long domctl_on_domain(struct xen_domctl *op, struct domain *d)
         return domctl_settscinfo(d, &op->u.tsc_info);
     case XEN_DOMCTL_gettscinfo:
         return domctl_gettscinfo(d, &op->u.tsc_info);
+    case XEN_DOMCTL_get_cpu_policy:
+        return domctl_get_cpu_policy(d, &op->u.cpu_policy);
+    case XEN_DOMCTL_set_cpu_policy:
+        return domctl_set_cpu_policy(d, &op->u.cpu_policy, copy_on_error);
     default:
         return -XEN_ENOSYS;
     }
 }
 
-static long domctl_dispatch(struct xen_domctl *op)
+static long domctl_dispatch(struct xen_domctl *op, bool *copy_on_error)
 {
     struct domain *d;
 
@@ -231,12 +235,13 @@ static long domctl_dispatch(struct xen_domctl *op)
     d = domain_lookup(op->domain);
     if (!d)
         return -XEN_ESRCH;
-    return domctl_on_domain(op, d);
+    return domctl_on_domain(op, d, copy_on_error);
 }
 
 HYPERCALL_HANDLER(do_domctl)
 {
     struct xen_domctl op;
+    bool copy_on_error = false;
     long rc;
 
     (void)a2; (void)a3; (void)a4; (void)a5;
@@ -247,9 +252,9 @@ HYPERCALL_HANDLER(do_domctl)
         return -XEN_EACCES;
     if (!control_caller_privileged())
         return -XEN_EPERM;
-    rc = domctl_dispatch(&op);
+    rc = domctl_dispatch(&op, &copy_on_error);
     /* Outputs travel back in the same structure, as on Xen. */
-    if (rc == 0 && copy_to_guest(a1, &op, sizeof(op)))
+    if ((rc == 0 || copy_on_error) && copy_to_guest(a1, &op, sizeof(op)))
         return -XEN_EFAULT;
     return rc;
 }

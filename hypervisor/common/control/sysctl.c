@@ -92,7 +92,7 @@ static long sysctl_readconsole(struct xen_sysctl_readconsole *op)
     return 0;
 }
 
-static long sysctl_dispatch(struct xen_sysctl *op)
+static long sysctl_dispatch(struct xen_sysctl *op, bool *copy_on_error)
 {
     switch (op->cmd) {
     case XEN_SYSCTL_physinfo:
@@ -112,6 +112,10 @@ static long sysctl_dispatch(struct xen_sysctl *op)
         return sysctl_cputopoinfo(&op->u.cputopoinfo, HOST_NR_CPUS);
     case XEN_SYSCTL_numainfo:
         return sysctl_numainfo(&op->u.numainfo);
+    case XEN_SYSCTL_get_cpu_policy:
+        return sysctl_get_cpu_policy(&op->u.cpu_policy, copy_on_error);
+    case XEN_SYSCTL_get_cpu_featureset:
+        return sysctl_get_cpu_featureset(&op->u.cpu_featureset, copy_on_error);
     default:
         return -XEN_ENOSYS;
     }
@@ -120,6 +124,7 @@ static long sysctl_dispatch(struct xen_sysctl *op)
 HYPERCALL_HANDLER(do_sysctl)
 {
     struct xen_sysctl op;
+    bool copy_on_error = false;
     long rc;
 
     (void)a2; (void)a3; (void)a4; (void)a5;
@@ -130,9 +135,9 @@ HYPERCALL_HANDLER(do_sysctl)
         return -XEN_EACCES;
     if (!control_caller_privileged())
         return -XEN_EPERM;
-    rc = sysctl_dispatch(&op);
+    rc = sysctl_dispatch(&op, &copy_on_error);
     /* Outputs travel back in the same structure, as on Xen. */
-    if (rc == 0 && copy_to_guest(a1, &op, sizeof(op)))
+    if ((rc == 0 || copy_on_error) && copy_to_guest(a1, &op, sizeof(op)))
         return -XEN_EFAULT;
     return rc;
 }
