@@ -7,6 +7,7 @@
 #include "control_private.h"
 
 #include <public/errno.h>
+#include <lintel/event.h>
 #include <lintel/guest_access.h>
 #include <lintel/hypercall_handlers.h>
 #include <lintel/lib.h>
@@ -50,9 +51,15 @@ static long domctl_unpause(struct domain *d)
 
 static long domctl_destroy(struct domain *d)
 {
+    struct domain *control = dom0();
+
     if (d == current_domain() || d->is_privileged)
         return -XEN_EINVAL;
     domain_destroy(d);
+    /* As on Xen, the death is announced too: the store then fires
+     * @releaseDomain and the tools see the domain gone. */
+    if (control && control->state < DOMAIN_SHUTDOWN)
+        send_guest_global_virq(control, VIRQ_DOM_EXC);
     return 0;
 }
 
