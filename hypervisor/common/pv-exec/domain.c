@@ -5,6 +5,7 @@
  * its event channels to common/events/. This file only strings their
  * set-up and tear-down together in the right order.
  */
+#include <lintel/cpu_policy.h>
 #include <lintel/domain.h>
 #include <lintel/errno.h>
 #include <lintel/event.h>
@@ -175,6 +176,7 @@ static void free_domain_struct(struct domain *d)
         if (d->vcpus[i])
             vcpu_free(d->vcpus[i]);
     free_shared_info(d);
+    domain_cpu_policy_free(d);
     xfree(d);
 }
 

@@ -76,6 +76,8 @@ struct domain {
     uint32_t max_evtchn_port;   /* highest port it may bind */
     int64_t time_offset_seconds;/* XEN_DOMCTL_settimeoffset */
     uint32_t tsc_mode;          /* XEN_DOMCTL_settscinfo: Xen's TSC_MODE_* */
+    /* XEN_DOMCTL_set_cpu_policy's policy; NULL: the PV default (common/control/). */
+    struct cpu_policy *cpu_policy;
 
     char name[32];              /* for logs and debug keys only */
     struct domain *next_in_list;

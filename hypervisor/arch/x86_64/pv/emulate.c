@@ -7,6 +7,7 @@
  */
 #include <lintel/serial.h>
 #include <lintel/cpuid_policy.h>
+#include <lintel/cpu_policy.h>
 #include <lintel/domain.h>
 #include <lintel/guest_access.h>
 #include <lintel/hypercall_handlers.h>
@@ -54,6 +55,7 @@ void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
         xstate_leaf(v, subleaf, host, out);
     else
         cpuid_pv_filter(leaf, subleaf, host, v->domain->is_privileged, out);
+    domain_cpuid_apply_policy(v->domain, leaf, subleaf, out);
 }
 
 static void set_result(struct cpu_regs *regs, const uint32_t out[4])
