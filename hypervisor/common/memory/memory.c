@@ -476,6 +476,11 @@ HYPERCALL_HANDLER(do_memory_op)
         return set_memory_map(a2);
     case XENMEM_claim_pages:
         return claim_pages(start, a2);
+    case XENMEM_acquire_resource:
+        /* No resource can be mapped this way yet: Xen's answer for a type
+         * it does not offer, on which libxc seeds a new domain's grant
+         * table through GNTTABOP_setup_table and a foreign mapping. */
+        return -XEN_EOPNOTSUPP;
     default:
         return -XEN_ENOSYS;
     }
