@@ -35,13 +35,6 @@ def image_with_domu(tmp_path):
                             tmp_path / "dom0-xentools-domu.cpio.gz")
 
 
-# What Lintel cannot do yet (see tests/conftest.py, mark_lintel_dom0_xfail).
-LINTEL_XFAIL_TESTS = {
-    "test_xl_guest_life_cycle":
-        "Debian's xl create stops at the CPUID policy (sysctl/domctl get/set_cpu_policy) Lintel does not answer yet (issue 10)",
-}
-
-
 @pytest.fixture(scope="module", params=hypervisors())
 def store_dom0(request, tmp_path_factory):
     image = image_with_domu(tmp_path_factory.mktemp("store-xl"))
