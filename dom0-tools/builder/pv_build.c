@@ -1,8 +1,9 @@
 /*
  * The PV domain builder's steps, in the order the hypervisor needs them:
  * create the domain, back its memory, load the kernel and initrd, write
- * the p2m list, start_info and bootstrap page tables, pin the top-level
- * table, then hand vCPU 0 its registers. The guest stays paused.
+ * the p2m list, start_info and bootstrap page tables, seed the reserved
+ * grant entries, pin the top-level table, then hand vCPU 0 its registers.
+ * The guest stays paused.
  */
 #include "pv_build.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "boot_tables.h"
+#include "guest_seed.h"
 #include "kernel_image.h"
 
 /* An initrd is read whole into memory; beyond this it is a mistake. */
@@ -98,6 +100,17 @@ static int plan(struct build *b)
     return 0;
 }
 
+/* Without a map the guest would size itself from its reservation alone,
+ * with no room above it for balloon growth up to maxmem. */
+static int set_memory_map(struct build *b)
+{
+    struct guest_e820_entry map[1];
+    unsigned nr = guest_seed_memory_map(b->cfg->maxmem_mib * 1024, map);
+    int rc = xenctl_set_memory_map(b->ctl, b->domid, map, nr, sizeof(map[0]));
+
+    return rc < 0 ? fail_rc(b, "XENMEM_set_memory_map", rc) : 0;
+}
+
 static int create(struct build *b)
 {
     int rc = xenctl_domain_create(b->ctl, b->cfg->uuid, b->cfg->maxvcpus, &b->domid);
@@ -112,7 +125,7 @@ static int create(struct build *b)
         return fail_rc(b, "XEN_DOMCTL_max_mem", rc);
     if ((rc = xenctl_domain_set_address_size(b->ctl, b->domid, 64)) < 0)
         return fail_rc(b, "XEN_DOMCTL_set_address_size", rc);
-    return 0;
+    return set_memory_map(b);
 }
 
 static int populate(struct build *b)
@@ -189,6 +202,24 @@ static int reset_shared_info(struct build *b, uint64_t mfn)
     return 0;
 }
 
+/* dom0's console and store daemons may map the rings by grant, as with libxl. */
+static int seed_grants(struct build *b)
+{
+    xen_pfn_t frame;
+    grant_entry_v1_t *table;
+    int rc;
+
+    if ((rc = xenctl_grant_frame0(b->ctl, b->domid, &frame)) < 0)
+        return fail_rc(b, "GNTTABOP_setup_table", rc);
+    table = xenctl_map_foreign(b->ctl, b->domid, &frame, 1, &rc);
+    if (!table)
+        return fail_rc(b, "mapping the grant table", rc);
+    guest_seed_reserved_grants(table, b->p2m[b->layout.console.pfn],
+                               b->p2m[b->layout.xenstore.pfn], 0);
+    xenctl_unmap_foreign(table, 1);
+    return 0;
+}
+
 static int start_vcpu0(struct build *b)
 {
     const struct boot_layout *l = &b->layout;
@@ -230,7 +261,8 @@ static int build(struct build *b, struct pv_built_domain *out)
     facts.shared_info_mfn = info.shared_info_frame;
     facts.ramdisk_len = b->ramdisk_len;
     facts.cmdline = b->cfg->cmdline;
-    if (write_boot_data(b, &facts) < 0 || reset_shared_info(b, info.shared_info_frame) < 0)
+    if (write_boot_data(b, &facts) < 0 || reset_shared_info(b, info.shared_info_frame) < 0 ||
+        seed_grants(b) < 0)
         return -1;
     if (b->img.xen.has_hypercall_page) {
         uint64_t pfn = (b->img.xen.hypercall_page - b->req.virt_base) / BOOT_PAGE_SIZE;

@@ -97,6 +97,11 @@ int xenctl_evtchn_alloc_unbound(struct xenctl *ctl, uint32_t domid, uint32_t rem
 /* Validates and pins DOMID's top-level page table. */
 int xenctl_pin_l4(struct xenctl *ctl, uint32_t domid, xen_pfn_t mfn);
 int xenctl_hypercall_init(struct xenctl *ctl, uint32_t domid, xen_pfn_t mfn);
+/* The machine frame of DOMID's first grant-table frame (GNTTABOP_setup_table). */
+int xenctl_grant_frame0(struct xenctl *ctl, uint32_t domid, xen_pfn_t *mfn);
+/* XENMEM_set_memory_map: NR E820 entries of ENTRY_SIZE bytes each. */
+int xenctl_set_memory_map(struct xenctl *ctl, uint32_t domid, const void *entries,
+                          unsigned nr, size_t entry_size);
 
 /* Event channels bound into this process through /dev/xen/evtchn (fd or -errno) */
 int evtchn_open(void);
@@ -110,6 +115,12 @@ int evtchn_unbind(int fd, uint32_t port);
  */
 int evtchn_read_pending(int fd, uint32_t *ports, size_t max);
 int evtchn_unmask(int fd, uint32_t port);
+
+/* Grant mappings through /dev/xen/gntdev (fd or -errno) */
+int gntdev_open(void);
+/* Maps grant REF of DOMID read-write; NULL with *RC set on failure. */
+void *gntdev_map_page(int fd, uint32_t domid, uint32_t ref, uint64_t *index, int *rc);
+void gntdev_unmap_page(int fd, void *addr, uint64_t index);
 
 /* sysctl wrappers */
 int xenctl_physinfo(struct xenctl *ctl, struct xen_sysctl_physinfo *info);

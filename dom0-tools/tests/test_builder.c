@@ -19,6 +19,7 @@
 
 #include "boot_layout.h"
 #include "boot_tables.h"
+#include "guest_seed.h"
 #include "kernel_image.h"
 #include "public/elfnote.h"
 #include "public/features.h"
@@ -565,6 +566,35 @@ static void test_start_info_points_at_the_layout(void **state)
     free(p2m);
 }
 
+static void test_reserved_grants_name_the_rings(void **state)
+{
+    grant_entry_v1_t table[8];
+
+    (void)state;
+    memset(table, 0, sizeof(table));
+    guest_seed_reserved_grants(table, 0x12345, 0x6789a, 0);
+    assert_int_equal(table[GNTTAB_RESERVED_CONSOLE].flags, GTF_permit_access);
+    assert_int_equal(table[GNTTAB_RESERVED_CONSOLE].domid, 0);
+    assert_int_equal(table[GNTTAB_RESERVED_CONSOLE].frame, 0x12345);
+    assert_int_equal(table[GNTTAB_RESERVED_XENSTORE].flags, GTF_permit_access);
+    assert_int_equal(table[GNTTAB_RESERVED_XENSTORE].frame, 0x6789a);
+    /* The guest's own entries are left alone. */
+    for (int i = 2; i < 8; i++)
+        assert_int_equal(table[i].flags | table[i].domid | table[i].frame, 0);
+}
+
+static void test_memory_map_is_ram_up_to_maxmem(void **state)
+{
+    struct guest_e820_entry map[1];
+
+    (void)state;
+    assert_int_equal(sizeof(map[0]), 20);      /* Xen's E820 entry size */
+    assert_int_equal(guest_seed_memory_map(512 * 1024, map), 1);
+    assert_int_equal(map[0].addr, 0);
+    assert_int_equal(map[0].size, 512ULL << 20);
+    assert_int_equal(map[0].type, GUEST_E820_RAM);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -580,6 +610,8 @@ int main(void)
         cmocka_unit_test(test_count_tables_shares_common_tables),
         cmocka_unit_test(test_boot_tables_map_every_page),
         cmocka_unit_test(test_start_info_points_at_the_layout),
+        cmocka_unit_test(test_reserved_grants_name_the_rings),
+        cmocka_unit_test(test_memory_map_is_ram_up_to_maxmem),
     };
 
     return cmocka_run_group_tests_name("builder", tests, NULL, NULL);
