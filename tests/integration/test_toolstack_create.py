@@ -17,13 +17,7 @@ import pytest
 
 from harness.qemu import without_hypervisor_lines
 
-# On Lintel the guest boots, lists, pauses, powers off and gives its memory
-# back; what is typed on its console never reaches it yet (output works).
-NO_CONSOLE_INPUT = ("input typed on the guest's console does not reach it on Lintel "
-                    "(ring input / dom0-to-domU event; issue 10)")
 LINTEL_XFAIL_TESTS = {
-    "test_console_shows_the_shell_and_runs_a_typed_command": NO_CONSOLE_INPUT,
-    "test_reboot_inside_the_guest_restarts_it_under_its_name": NO_CONSOLE_INPUT,
     "test_twenty_create_destroy_cycles_leak_nothing": "soak: not yet run on Lintel",
 }
 
