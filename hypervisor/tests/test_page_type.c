@@ -607,6 +607,33 @@ static void dying_domain_undoes_a_stopped_validation(void **state)
     }
 }
 
+static void upper_entry_update_resumes_its_tables_validation(void **state)
+{
+    unsigned restarts = 0;
+    int rc;
+
+    (void)state;
+    build_wide_tree();
+    memory[20][0] = 0;
+    assert_int_equal(pt_pin(&env, &guest, 20, FRAME_TYPE_L4), 0);
+    preempt_always = true;
+    while ((rc = pt_update_entry_preemptible(&env, &guest, &guest, 20, 0, pte(21, RW))) ==
+           -PT_ERESTART) {
+        restarts++;
+        assert_int_equal(memory[20][0], 0);     /* stored only once validated */
+        assert_int_equal(frames[21].refcount, 2);   /* allocation + partial */
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(restarts, 2);
+    assert_true(memory[20][0] & PT_PRESENT);
+    assert_int_equal(frames[21].type_count, 1);
+    assert_int_equal(frames[28].type, FRAME_TYPE_L1);
+    assert_int_equal(pt_unpin(&env, &guest, 20), 0);
+    for (uint64_t f = 20; f <= 28; f++)
+        if (f != 26)
+            assert_untouched(f);
+}
+
 static void domid_xen_maps_only_shared_frames_read_only(void **state)
 {
     const struct pt_owner xen = { .id = FRAME_OWNER_XEN };
@@ -661,6 +688,7 @@ int main(void)
         cmocka_unit_test_setup(refusal_after_a_stop_undoes_every_step, setup),
         cmocka_unit_test_setup(dying_domain_undoes_a_stopped_validation, setup),
         cmocka_unit_test_setup(domid_xen_maps_only_shared_frames_read_only, setup),
+        cmocka_unit_test_setup(upper_entry_update_resumes_its_tables_validation, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * mm_preempt: MMU work far too long for one go must not hold the CPU.
  * A single mmu_update of 100,000 entries, the pin of an L4 whose tree
- * holds 256 full L1 tables, and both again inside one multicall: each
+ * holds 256 full L1 tables, the mmu_update hooking that tree into a
+ * pinned L4, and the first two inside one multicall: each
  * completes as one call with the same result and done count as Xen's,
  * and a 1 ms periodic timer keeps delivering its event meanwhile (the
  * hypervisor stops, lets the timer through and continues the call).
@@ -201,6 +202,30 @@ TEST(big_tree_with_a_bad_last_entry_is_refused_whole)
     expect_tree_released();
     EXPECT_OK(remap(window, mfn_of(l1s[0]), RW_FLAGS));
     EXPECT_OK(remap(window, mfn_of(window), RW_FLAGS));
+    EXPECT_EQ(tree_read_only(0), 0);
+}
+
+TEST(mmu_update_hooking_a_big_tree_into_a_pinned_l4_is_one_call)
+{
+    struct mmu_update req;
+    unsigned int done = 0, before;
+    uint64_t start;
+
+    build_big_tree();
+    ((uint64_t *)L4)[5] = 0;
+    EXPECT_EQ(tree_read_only(1), 0);
+    EXPECT_OK(mmuext(MMUEXT_PIN_L4_TABLE, mfn_of(L4)));
+    req.ptr = (maddr_of(L4) + 5 * 8) | MMU_NORMAL_PT_UPDATE;
+    req.val = maddr_of(L3) | RW_FLAGS;
+    before = event_upcalls;
+    start = system_time_ns();
+    EXPECT_OK(HYPERVISOR_mmu_update(&req, 1, &done, DOMID_SELF));
+    expect_ticks_during(ticks_since(before), system_time_ns() - start,
+                        "mmu_update of an L4 entry over 256 full L1s");
+    EXPECT_EQ(done, 1);
+    expect_tree_typed();
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, mfn_of(L4)));
+    expect_tree_released();
     EXPECT_EQ(tree_read_only(0), 0);
 }
 

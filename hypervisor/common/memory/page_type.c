@@ -378,7 +378,8 @@ void pt_put_page_and_type(const struct pt_env *env, uint64_t mfn)
 
 static int update_table_entry(const struct pt_env *env, const struct pt_owner *o,
                               const struct pt_owner *pg_owner, uint64_t table_mfn,
-                              unsigned level, unsigned index, uint64_t new_entry)
+                              unsigned level, unsigned index, uint64_t new_entry,
+                              bool preemptible)
 {
     uint64_t *t, old;
     int rc;
@@ -390,7 +391,13 @@ static int update_table_entry(const struct pt_env *env, const struct pt_owner *o
     /* New references first: if old and new name the same frame, dropping
      * the old ones first could free or retype it in between. */
     rc = get_entry_refs(env, o, level == 1 ? pg_owner : o, table_mfn, level, new_entry,
-                        false, false);
+                        false, preemptible);
+    if (rc == -PT_ERESTART) {
+        /* The table below stays partial (holding itself); the request
+         * comes again and takes its reference afresh. */
+        pt_put_page(env, pt_entry_mfn(new_entry));
+        return rc;
+    }
     if (rc)
         return rc;
     t[index] = adjust_for_ring3(level, new_entry);
@@ -410,9 +417,9 @@ static int write_plain_entry(const struct pt_env *env, const struct pt_owner *o,
     return 0;
 }
 
-int pt_update_entry(const struct pt_env *env, const struct pt_owner *o,
-                    const struct pt_owner *pg_owner, uint64_t table_mfn,
-                    unsigned index, uint64_t new_entry)
+static int update_entry(const struct pt_env *env, const struct pt_owner *o,
+                        const struct pt_owner *pg_owner, uint64_t table_mfn,
+                        unsigned index, uint64_t new_entry, bool preemptible)
 {
     struct page_info *pg;
     int rc;
@@ -421,11 +428,26 @@ int pt_update_entry(const struct pt_env *env, const struct pt_owner *o,
         return -EINVAL;
     pg = frame(env, table_mfn);
     if (pg->type_count && pt_is_table_type(pg->type))
-        rc = update_table_entry(env, o, pg_owner, table_mfn, pg->type, index, new_entry);
+        rc = update_table_entry(env, o, pg_owner, table_mfn, pg->type, index, new_entry,
+                                preemptible);
     else
         rc = write_plain_entry(env, o, table_mfn, index, new_entry);
     pt_put_page(env, table_mfn);
     return rc;
+}
+
+int pt_update_entry(const struct pt_env *env, const struct pt_owner *o,
+                    const struct pt_owner *pg_owner, uint64_t table_mfn,
+                    unsigned index, uint64_t new_entry)
+{
+    return update_entry(env, o, pg_owner, table_mfn, index, new_entry, false);
+}
+
+int pt_update_entry_preemptible(const struct pt_env *env, const struct pt_owner *o,
+                                const struct pt_owner *pg_owner, uint64_t table_mfn,
+                                unsigned index, uint64_t new_entry)
+{
+    return update_entry(env, o, pg_owner, table_mfn, index, new_entry, true);
 }
 
 static int pin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,

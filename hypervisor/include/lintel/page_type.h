@@ -152,6 +152,12 @@ int pt_update_entry(const struct pt_env *env, const struct pt_owner *o,
                     const struct pt_owner *pg_owner, uint64_t table_mfn,
                     unsigned index, uint64_t new_entry);
 
+/* mmu_update's: an upper-level entry's new table may stop part way
+ * through its validation (-PT_ERESTART, nothing stored yet). */
+int pt_update_entry_preemptible(const struct pt_env *env, const struct pt_owner *o,
+                                const struct pt_owner *pg_owner, uint64_t table_mfn,
+                                unsigned index, uint64_t new_entry);
+
 /* MMUEXT_PIN_Lx_TABLE / MMUEXT_UNPIN_TABLE. */
 int pt_pin(const struct pt_env *env, const struct pt_owner *o, uint64_t mfn,
            unsigned level);

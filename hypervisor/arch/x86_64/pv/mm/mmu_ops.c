@@ -140,8 +140,8 @@ static int pt_update(struct domain *pt_owner, struct domain *pg_owner, uint64_t 
     spin_lock(&pv_mm_lock);
     if (preserve_ad && (val & PT_PRESENT))
         val |= current_ad_bits(pt_owner, ptr);
-    rc = pt_update_entry(pv_mm_env(), &t, &p, ptr >> PAGE_SHIFT,
-                         (ptr & (PAGE_SIZE - 1)) / sizeof(uint64_t), val);
+    rc = pt_update_entry_preemptible(pv_mm_env(), &t, &p, ptr >> PAGE_SHIFT,
+                                     (ptr & (PAGE_SIZE - 1)) / sizeof(uint64_t), val);
     spin_unlock(&pv_mm_lock);
     return rc;
 }
@@ -232,6 +232,12 @@ HYPERCALL_HANDLER(do_mmu_update)
             break;
         }
         rc = one_mmu_update(&ow, &req);
+        /* An upper entry's new table stopped in its validation: again. */
+        if (rc == -PT_ERESTART) {
+            write_done(pdone, done);
+            return hypercall_continue(hypercall_regs(), reqs + i * sizeof(req),
+                                      (count - i) | MMU_UPDATE_PREEMPTED, pdone, a4, 0);
+        }
         if (rc) {
             log_refusal("mmu_update", req.ptr, req.val, rc);
             break;
