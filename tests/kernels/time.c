@@ -55,14 +55,7 @@ static void read_wallclock(uint32_t *version, uint64_t *sec, uint32_t *nsec)
 
 TEST(setup)
 {
-    struct evtchn_bind_virq virq = { .virq = VIRQ_TIMER, .vcpu = 0 };
-
-    EXPECT_OK(traps_install());
-    EXPECT_OK(events_init());
-    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &virq));
-    timer_port = virq.port;
-    EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, 0));
-    events_enable();
+    EXPECT_OK(events_setup_quiet_timer(&timer_port));
 }
 
 TEST(pvclock_parameters)

@@ -2,6 +2,7 @@
 #include "events.h"
 
 #include <public/callback.h>
+#include <public/vcpu.h>
 
 #include "kernel.h"
 #include "traps.h"
@@ -104,4 +105,22 @@ void event_port_set_mask(evtchn_port_t port, int masked)
         __atomic_fetch_or(&shared->evtchn_mask[port / BITS_PER_WORD], bit, __ATOMIC_SEQ_CST);
     else
         __atomic_fetch_and(&shared->evtchn_mask[port / BITS_PER_WORD], ~bit, __ATOMIC_SEQ_CST);
+}
+
+long events_setup_quiet_timer(evtchn_port_t *port)
+{
+    struct evtchn_bind_virq virq = { .virq = VIRQ_TIMER, .vcpu = 0 };
+    long rc = traps_install();
+
+    if (!rc)
+        rc = events_init();
+    if (!rc)
+        rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &virq);
+    if (!rc)
+        rc = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, 0);
+    if (rc)
+        return rc;
+    *port = virq.port;
+    events_enable();
+    return 0;
 }

@@ -21,6 +21,13 @@ void events_disable(void);
 int event_seen(evtchn_port_t port);
 void event_forget(evtchn_port_t port);
 
+/*
+ * For the timer tests: traps and upcalls installed, vcpu 0's VIRQ_TIMER
+ * bound (its port in *port) with the 100 Hz periodic timer every PV vcpu
+ * starts with stopped, so only the tests' own timers raise it; events on.
+ */
+long events_setup_quiet_timer(evtchn_port_t *port);
+
 /* Pending and mask bits of a port in shared_info, for direct inspection. */
 int event_port_pending(evtchn_port_t port);
 void event_port_set_mask(evtchn_port_t port, int masked);

@@ -189,45 +189,21 @@ void pv_toggle_guest_mode(struct vcpu *v)
     load_guest_cr3(v);
 }
 
-static uint16_t read_selector_ds(void)
-{
-    uint16_t s;
-
-    __asm__ volatile("mov %%ds, %0" : "=r"(s));
-    return s;
-}
-
-static uint16_t read_selector_es(void)
-{
-    uint16_t s;
-
-    __asm__ volatile("mov %%es, %0" : "=r"(s));
-    return s;
-}
-
-static uint16_t read_selector_fs(void)
-{
-    uint16_t s;
-
-    __asm__ volatile("mov %%fs, %0" : "=r"(s));
-    return s;
-}
-
-static uint16_t read_selector_gs(void)
-{
-    uint16_t s;
-
-    __asm__ volatile("mov %%gs, %0" : "=r"(s));
-    return s;
-}
+/* The selector in segment register seg (ds, es, fs or gs). */
+#define READ_SELECTOR(seg)                                      \
+    ({                                                          \
+        uint16_t sel_;                                          \
+        __asm__ volatile("mov %%" #seg ", %0" : "=r"(sel_));   \
+        sel_;                                                   \
+    })
 
 /* The guest's data selectors are still live in ring 0: nothing here loads them. */
 static void save_segments(struct vcpu *v)
 {
-    v->pv.ds = read_selector_ds();
-    v->pv.es = read_selector_es();
-    v->pv.fs = read_selector_fs();
-    v->pv.gs = read_selector_gs();
+    v->pv.ds = READ_SELECTOR(ds);
+    v->pv.es = READ_SELECTOR(es);
+    v->pv.fs = READ_SELECTOR(fs);
+    v->pv.gs = READ_SELECTOR(gs);
 }
 
 /*
