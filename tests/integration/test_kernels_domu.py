@@ -23,8 +23,7 @@ CONFIG = [
 ]
 
 
-@pytest.mark.parametrize("hv", hypervisors(
-    lintel_xfail_reason="Debian's xl create stops at the CPUID policy (sysctl/domctl get/set_cpu_policy) Lintel does not answer yet (issue 10)"))
+@pytest.mark.parametrize("hv", hypervisors())
 def test_domu_kernel_checks_pass(hv):
     with Machine(hv=hv, name=f"kernel-domu-{hv}", dom0_image=paths.DOM0_XENTOOLS_IMAGE,
                  dom0_args="console=hvc0 earlyprintk=xen lintel.store=xenstored") as m:
