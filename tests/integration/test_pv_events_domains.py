@@ -54,7 +54,7 @@ def prepare(m, kernel):
     m.run("mkdir -p /var/lock", timeout=10)
 
 
-@pytest.mark.parametrize("hv", hypervisors(lintel_xfail_reason=DOM0_NOT_ON_LINTEL))
+@pytest.mark.parametrize("hv", hypervisors())
 def test_interdomain_notification_between_two_guests(hv):
     with xentools_dom0(hv, f"pv-events-peers-{hv}") as m:
         prepare(m, "evtchn_peer")
