@@ -183,6 +183,211 @@ static long affinity(uint32_t cmd, uint16_t domid, uint32_t vcpu, uint8_t *map)
     return rc;
 }
 
+
+/* ---- CPUID policies: what libxc's xc_cpuid_apply_policy() relies on ---- */
+
+#define LEAVES_MAX 120          /* Xen 4.17's CPUID_MAX_SERIALISED_LEAVES */
+#define NO_SUBLEAF 0xffffffffu
+
+static xen_cpuid_leaf_t *policy_leaves(void)
+{
+    return (xen_cpuid_leaf_t *)((uint8_t *)buf + PAGE);
+}
+
+static xen_msr_entry_t *policy_msrs(void)
+{
+    return (xen_msr_entry_t *)((uint8_t *)buf + PAGE + LEAVES_MAX * sizeof(xen_cpuid_leaf_t));
+}
+
+static long system_policy(uint32_t index, uint32_t nr_leaves, uint32_t nr_msrs, int with_arrays,
+                          uint32_t rsvd, struct xen_sysctl *op)
+{
+    memset(op, 0, sizeof(*op));
+    op->cmd = XEN_SYSCTL_get_cpu_policy;
+    op->u.cpu_policy.index = index;
+    op->u.cpu_policy._rsvd = rsvd;
+    op->u.cpu_policy.nr_leaves = nr_leaves;
+    op->u.cpu_policy.nr_msrs = nr_msrs;
+    if (with_arrays) {
+        op->u.cpu_policy.leaves.p = policy_leaves();
+        op->u.cpu_policy.msrs.p = policy_msrs();
+    }
+    return sysctl(op);
+}
+
+/* The leaves in the order libxc's deserialiser walks them: basic leaves
+ * ascending (subleaves ascending), then the hypervisor range, then extended. */
+static int leaves_in_order(const xen_cpuid_leaf_t *l, uint32_t n)
+{
+    for (uint32_t i = 1; i < n; i++) {
+        if (l[i].leaf < l[i - 1].leaf)
+            return 0;
+        if (l[i].leaf == l[i - 1].leaf && l[i].subleaf <= l[i - 1].subleaf)
+            return 0;
+    }
+    return n > 0 && l[0].leaf == 0 && l[0].subleaf == NO_SUBLEAF;
+}
+
+static int has_leaf(const xen_cpuid_leaf_t *l, uint32_t n, uint32_t leaf)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (l[i].leaf == leaf)
+            return 1;
+    return 0;
+}
+
+static void system_policy_questions(void)
+{
+    struct xen_sysctl op;
+    xen_cpuid_leaf_t *l = policy_leaves();
+    long rc;
+
+    rc = system_policy(XEN_SYSCTL_cpu_policy_raw, 0, 0, 0, 0, &op);
+    printf("policy_size %ld\n", rc);
+    printf("policy_size_leaves %u\n", op.u.cpu_policy.nr_leaves);
+    printf("policy_size_msrs %u\n", op.u.cpu_policy.nr_msrs);
+    printf("policy_rsvd %ld\n", system_policy(XEN_SYSCTL_cpu_policy_pv_default, 0, 0, 0, 1, &op));
+    printf("policy_bad_index %ld\n", system_policy(6, 0, 0, 0, 0, &op));
+    printf("policy_short_array %ld\n",
+           system_policy(XEN_SYSCTL_cpu_policy_pv_default, 2, 2, 1, 0, &op));
+    printf("policy_short_array_count %u\n", op.u.cpu_policy.nr_leaves);
+    rc = system_policy(XEN_SYSCTL_cpu_policy_pv_default, LEAVES_MAX, 2, 1, 0, &op);
+    printf("policy_pv_default %ld\n", rc);
+    printf("policy_pv_default_msrs %u\n", op.u.cpu_policy.nr_msrs);
+    printf("policy_pv_default_ordered %d\n", rc == 0 && leaves_in_order(l, op.u.cpu_policy.nr_leaves));
+    printf("policy_pv_default_hv_and_extd %d\n",
+           has_leaf(l, op.u.cpu_policy.nr_leaves, 0x40000000) &&
+           has_leaf(l, op.u.cpu_policy.nr_leaves, 0x80000000));
+    /* The vendor string is the CPU's on both: leaf 0 ebx, edx, ecx. */
+    printf("policy_pv_default_vendor %.4s%.4s%.4s\n", (char *)&l[0].b, (char *)&l[0].d,
+           (char *)&l[0].c);
+    rc = system_policy(XEN_SYSCTL_cpu_policy_pv_max, LEAVES_MAX, 2, 1, 0, &op);
+    printf("policy_pv_max %ld\n", rc);
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_SYSCTL_get_cpu_featureset;
+    printf("featureset_size %ld\n", sysctl(&op));
+    printf("featureset_size_words %u\n", op.u.cpu_featureset.nr_features);
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_SYSCTL_get_cpu_featureset;
+    op.u.cpu_featureset.index = 9;
+    op.u.cpu_featureset.nr_features = 4;
+    op.u.cpu_featureset.features.p = (uint32_t *)policy_leaves();
+    printf("featureset_bad_index %ld\n", sysctl(&op));
+    op.u.cpu_featureset.index = XEN_SYSCTL_cpu_featureset_pv;
+    op.u.cpu_featureset.nr_features = 2;
+    printf("featureset_short %ld\n", sysctl(&op));
+    printf("featureset_short_words %u\n", op.u.cpu_featureset.nr_features);
+}
+
+static long domain_policy(uint32_t cmd, uint16_t domid, uint32_t nr_leaves, uint32_t nr_msrs,
+                          int with_arrays, struct xen_domctl *op)
+{
+    memset(op, 0, sizeof(*op));
+    op->cmd = cmd;
+    op->domain = domid;
+    op->u.cpu_policy.nr_leaves = nr_leaves;
+    op->u.cpu_policy.nr_msrs = nr_msrs;
+    if (with_arrays) {
+        op->u.cpu_policy.leaves.p = policy_leaves();
+        op->u.cpu_policy.msrs.p = policy_msrs();
+    }
+    return domctl(op);
+}
+
+static xen_cpuid_leaf_t *find_leaf(uint32_t n, uint32_t leaf, uint32_t subleaf)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (policy_leaves()[i].leaf == leaf && policy_leaves()[i].subleaf == subleaf)
+            return &policy_leaves()[i];
+    return NULL;
+}
+
+/* Fetches the domain's policy into the arrays; its leaf count, or 0. */
+static uint32_t fetch_domain_policy(uint16_t domid)
+{
+    struct xen_domctl op;
+
+    if (domain_policy(XEN_DOMCTL_get_cpu_policy, domid, LEAVES_MAX, 2, 1, &op))
+        return 0;
+    return op.u.cpu_policy.nr_leaves;
+}
+
+/* One changed leaf sent back alone, as libxc's xend policy does. */
+static long set_one_leaf(uint16_t domid, xen_cpuid_leaf_t leaf, struct xen_domctl *op)
+{
+    policy_leaves()[0] = leaf;
+    return domain_policy(XEN_DOMCTL_set_cpu_policy, domid, 1, 0, 1, op);
+}
+
+static void domain_policy_questions(uint16_t domid)
+{
+    struct xen_domctl op;
+    xen_cpuid_leaf_t *leaf1, saved;
+    uint32_t n;
+    long rc;
+
+    printf("dompolicy_size %ld\n", domain_policy(XEN_DOMCTL_get_cpu_policy, domid, 0, 0, 0, &op));
+    printf("dompolicy_size_leaves %u\n", op.u.cpu_policy.nr_leaves);
+    printf("dompolicy_no_domain %ld\n",
+           domain_policy(XEN_DOMCTL_get_cpu_policy, 31000, LEAVES_MAX, 2, 1, &op));
+    printf("dompolicy_short %ld\n", domain_policy(XEN_DOMCTL_get_cpu_policy, domid, 3, 2, 1, &op));
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_get_cpu_policy;
+    op.domain = domid;
+    op.u.cpu_policy.nr_leaves = LEAVES_MAX;
+    op.u.cpu_policy.leaves.p = (void *)(uintptr_t)0x1000;   /* never mapped */
+    printf("dompolicy_bad_pointer %ld\n", domctl(&op));
+
+    n = fetch_domain_policy(domid);
+    printf("dompolicy_get %d\n", n > 0);
+    /* The whole policy back unchanged, as xc_cpuid_apply_policy() sends it. */
+    rc = domain_policy(XEN_DOMCTL_set_cpu_policy, domid, n, 0, 1, &op);
+    printf("dompolicy_set_same %ld\n", rc);
+    printf("dompolicy_set_too_many %ld\n",
+           domain_policy(XEN_DOMCTL_set_cpu_policy, domid, LEAVES_MAX + 1, 0, 1, &op));
+    rc = set_one_leaf(domid, (xen_cpuid_leaf_t){ 0x14, NO_SUBLEAF, 0, 0, 0, 0 }, &op);
+    printf("dompolicy_set_unknown_leaf %ld\n", rc);
+    printf("dompolicy_set_unknown_leaf_err %#x\n", op.u.cpu_policy.err_leaf);
+    rc = set_one_leaf(domid, (xen_cpuid_leaf_t){ 0, NO_SUBLEAF, 0xff, 0, 0, 0 }, &op);
+    printf("dompolicy_set_max_leaf_beyond %ld\n", rc);
+    printf("dompolicy_set_max_leaf_beyond_err %#x/%#x\n", op.u.cpu_policy.err_leaf,
+           op.u.cpu_policy.err_subleaf);
+    policy_msrs()[0] = (xen_msr_entry_t){ 0xce, 1, 0 };
+    printf("dompolicy_set_msr_flags %ld\n",
+           domain_policy(XEN_DOMCTL_set_cpu_policy, domid, 0, 1, 1, &op));
+    printf("dompolicy_set_msr_flags_err %#x\n", op.u.cpu_policy.err_msr);
+    policy_msrs()[0] = (xen_msr_entry_t){ 0x10, 0, 0 };
+    printf("dompolicy_set_msr_unknown %ld\n",
+           domain_policy(XEN_DOMCTL_set_cpu_policy, domid, 0, 1, 1, &op));
+
+    /* A feature taken away is gone; one the host cannot give is dropped. */
+    n = fetch_domain_policy(domid);
+    leaf1 = find_leaf(n, 1, NO_SUBLEAF);
+    if (!leaf1)
+        return;
+    saved = *leaf1;
+    printf("dompolicy_leaf1_sse3_before %u\n", saved.c & 1);
+    saved.c &= ~1u;             /* SSE3 */
+    saved.c |= 1u << 5;         /* VMX: never offered to a PV guest */
+    printf("dompolicy_set_leaf1 %ld\n", set_one_leaf(domid, saved, &op));
+    n = fetch_domain_policy(domid);
+    leaf1 = find_leaf(n, 1, NO_SUBLEAF);
+    printf("dompolicy_leaf1_sse3_after %u\n", leaf1 ? leaf1->c & 1 : 9);
+    printf("dompolicy_leaf1_vmx_after %u\n", leaf1 ? (leaf1->c >> 5) & 1 : 9);
+}
+
+static void running_domain_policy_questions(uint16_t domid)
+{
+    struct xen_domctl op;
+    uint32_t n = fetch_domain_policy(domid);
+
+    printf("dompolicy_set_after_unpause %ld\n",
+           domain_policy(XEN_DOMCTL_set_cpu_policy, domid, n, 0, 1, &op));
+    printf("dompolicy_set_self %ld\n",
+           domain_policy(XEN_DOMCTL_set_cpu_policy, 0, n, 0, 1, &op));
+}
+
 static void one_domain(uint16_t domid)
 {
     struct xen_domctl op;
@@ -239,7 +444,10 @@ static void one_domain(uint16_t domid)
     op.u.hypercall_init.gmfn = 0;   /* never this domain's frame */
     printf("hypercall_init_foreign_frame %ld\n", domctl(&op));
 
+    domain_policy_questions(domid);
+
     printf("unpause_paused %ld\n", simple(XEN_DOMCTL_unpausedomain, domid));
+    running_domain_policy_questions(domid);
     printf("pause %ld\n", simple(XEN_DOMCTL_pausedomain, domid));
     printf("destroy %ld\n", simple(XEN_DOMCTL_destroydomain, domid));
     memset(&op, 0, sizeof(op));
@@ -308,6 +516,7 @@ int main(void)
     }
     before = free_pages();
     host_questions();
+    system_policy_questions();
     refused_requests();
     op = create_request();
     rc = domctl(&op);

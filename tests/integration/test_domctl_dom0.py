@@ -209,6 +209,67 @@ def test_host_cpu_and_node_counts(probe):
     assert int(probe["numainfo_num_nodes"]) == 1
 
 
+E2BIG, EFAULT, ERANGE, ENOBUFS = -7, -14, -34, -105
+
+
+# What libxc's xc_cpuid_apply_policy() (xl create) relies on, Xen 4.17's answers.
+@pytest.mark.parametrize("question,answer", [
+    ("policy_size", 0),
+    ("policy_size_leaves", 120),     # CPUID_MAX_SERIALISED_LEAVES
+    ("policy_size_msrs", 2),         # MSR_MAX_SERIALISED_ENTRIES
+    ("policy_rsvd", EINVAL),
+    ("policy_bad_index", EINVAL),
+    ("policy_short_array", ENOBUFS),
+    ("policy_pv_default", 0),
+    ("policy_pv_default_msrs", 2),
+    ("policy_pv_max", 0),
+    ("featureset_size", 0),
+    ("featureset_size_words", 19),   # FSCAPINTS
+    ("featureset_bad_index", EINVAL),
+    ("featureset_short", ENOBUFS),
+    ("featureset_short_words", 2),
+])
+def test_host_cpu_policies_as_xen_serialises_them(probe, question, answer):
+    assert int(probe[question], 0) == answer
+
+
+def test_pv_default_policy_is_ordered_for_libxc(probe):
+    assert probe["policy_pv_default_ordered"] == "1"
+    assert probe["policy_pv_default_hv_and_extd"] == "1"
+    vendor = probe["policy_pv_default_vendor"]
+    assert vendor in ("AuthenticAMD", "GenuineIntel"), vendor
+
+
+@pytest.mark.parametrize("question,answer", [
+    ("dompolicy_size", 0),
+    ("dompolicy_size_leaves", 120),
+    ("dompolicy_no_domain", ESRCH),
+    ("dompolicy_short", ENOBUFS),
+    ("dompolicy_bad_pointer", EFAULT),
+    ("dompolicy_set_same", 0),
+    ("dompolicy_set_too_many", E2BIG),
+    ("dompolicy_set_unknown_leaf", ERANGE),
+    ("dompolicy_set_unknown_leaf_err", 0x14),
+    ("dompolicy_set_max_leaf_beyond", EINVAL),
+    ("dompolicy_set_msr_flags", EINVAL),
+    ("dompolicy_set_msr_flags_err", 0xce),
+    ("dompolicy_set_msr_unknown", ERANGE),
+    ("dompolicy_set_after_unpause", EEXIST),
+    ("dompolicy_set_self", EINVAL),
+])
+def test_domain_cpu_policy_checks_as_xen_does(probe, question, answer):
+    assert int(probe[question], 0) == answer
+
+
+def test_set_cpu_policy_takes_features_away_and_drops_what_the_host_lacks(probe):
+    assert probe["dompolicy_get"] == "1"
+    assert probe["dompolicy_set_max_leaf_beyond_err"] == "0/0xffffffff"
+    assert probe["dompolicy_leaf1_sse3_before"] == "1"
+    assert int(probe["dompolicy_set_leaf1"]) == 0
+    assert probe["dompolicy_leaf1_sse3_after"] == "0"
+    assert probe["dompolicy_leaf1_vmx_after"] == "0"
+
+
 # A domain built by our toolstack through domctl: `lintel create -c` builds
 # tests/kernels/domu.c (staged in dom0) as an unprivileged PV guest
 # (createdomain, max_vcpus, populate_physmap for it, foreign mappings, an L4
