@@ -15,6 +15,7 @@ struct grant_table {
     struct domain *d;           /* NULL once the domain is gone */
     domid_t domid;
     unsigned version;           /* 1 or 2 */
+    unsigned max_version;       /* the highest set_version may switch to */
     unsigned nr_frames, max_frames;
     void **shared;              /* max_frames pages lent to the domain */
     unsigned nr_status_frames;

@@ -86,17 +86,26 @@ struct grant_active *grant_active_entry(struct grant_table *t, uint32_t ref)
     return &t->active[ref / GRANT_ACTIVE_PER_CHUNK][ref % GRANT_ACTIVE_PER_CHUNK];
 }
 
-static void free_table(struct grant_table *t)
+/* The shared and status frames go back once nobody maps them; a dying
+ * domain's own page tables map them until its memory is released, so
+ * grant_table_domain_free runs after that. */
+static void give_back_frames(struct grant_table *t)
 {
     unsigned kept = 0;
-    unsigned active_chunks = t->max_frames * grant_entries_per_frame(1) / GRANT_ACTIVE_PER_CHUNK;
 
-    for (unsigned i = 0; i < t->nr_frames; i++)
-        kept += !take_back_page(t->shared[i]);
-    for (unsigned i = 0; i < t->nr_status_frames; i++)
-        kept += !take_back_page(t->status[i]);
+    while (t->nr_frames)
+        kept += !take_back_page(t->shared[--t->nr_frames]);
+    while (t->nr_status_frames)
+        kept += !take_back_page(t->status[--t->nr_status_frames]);
     if (kept)
         pr_warn("grant: d%u: %u table frames still mapped, kept out of use\n", t->domid, kept);
+}
+
+static void free_table(struct grant_table *t)
+{
+    unsigned active_chunks = t->max_frames * grant_entries_per_frame(1) / GRANT_ACTIVE_PER_CHUNK;
+
+    give_back_frames(t);
     for (unsigned i = 0; i < active_chunks; i++)
         xfree(t->active[i]);
     for (unsigned i = 0; i < t->maptrack.nr_chunks; i++)
@@ -163,6 +172,7 @@ static struct grant_table *create_table(struct domain *d, unsigned max_frames,
     t->d = d;
     t->domid = d->id;
     t->version = 1;
+    t->max_version = 2;
     t->max_frames = max_frames;
     t->max_maptrack_frames = max_maptrack;
     t->shared = xzalloc(max_frames * sizeof(void *));
@@ -199,6 +209,23 @@ int grant_table_set_limits(struct domain *d, unsigned max_frames, unsigned max_m
         rc = -EBUSY;
     else if (!(d->grant_table = create_table(d, max_frames, max_maptrack_frames)))
         rc = -ENOMEM;
+    spin_unlock(&grant_lock);
+    return rc;
+}
+
+int grant_table_set_max_version(struct domain *d, unsigned version)
+{
+    struct grant_table *t;
+    int rc = 0;
+
+    if (version != 1 && version != 2)
+        return -EINVAL;
+    spin_lock(&grant_lock);
+    t = grant_table_of(d);
+    if (!t)
+        rc = -ENOMEM;
+    else
+        t->max_version = version;
     spin_unlock(&grant_lock);
     return rc;
 }
@@ -419,6 +446,10 @@ static long set_version(uint64_t uop)
         rc = -XEN_ENOMEM;
     else if (op.version != 1 && op.version != 2)
         rc = -XEN_EINVAL;
+    /* Xen's answer to a domain created without version 2: as if the
+     * operation did not exist. */
+    else if (op.version > t->max_version)
+        rc = -XEN_ENOSYS;
     else if (op.version != t->version)
         rc = switch_version(t, op.version);
     op.version = t ? t->version : 1;
@@ -551,10 +582,24 @@ void grant_table_domain_destroy(struct domain *d)
 
     spin_lock(&grant_lock);
     t = d->grant_table;
+    /* Its own entries stay as they are until grant_table_domain_free:
+     * the domain is dying, so nobody takes a new pin on them. */
+    if (t)
+        grant_release_mappings(t);
+    spin_unlock(&grant_lock);
+}
+
+void grant_table_domain_free(struct domain *d)
+{
+    struct grant_table *t;
+
+    spin_lock(&grant_lock);
+    t = d->grant_table;
     d->grant_table = NULL;
     if (t) {
-        grant_release_mappings(t);
+        /* Pins still held settle without looking at its entries. */
         t->d = NULL;
+        give_back_frames(t);
         /* Others' mappings of its grants keep the table until they go. */
         if (!t->outstanding)
             free_table(t);

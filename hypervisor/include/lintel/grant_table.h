@@ -136,13 +136,20 @@ struct domain;
  * (-EBUSY after). Domains that never call it get Xen's defaults.
  */
 int grant_table_set_limits(struct domain *d, unsigned max_frames, unsigned max_maptrack_frames);
+/* The highest version set_version may switch to (createdomain's grant_opts;
+ * 2 for domains that never call it, Xen's default). */
+int grant_table_set_max_version(struct domain *d, unsigned version);
 /*
- * A dying domain: its mappings of other domains' grants are torn down
- * (their granters see the in-use bits go), then its own table's frames
- * are freed. Frames others still map stay referenced by those mappings.
- * To be called by domain_destroy before the domain's memory is released.
+ * A dying domain, in two steps around the release of its memory.
+ * grant_table_domain_destroy (before): its mappings of other domains'
+ * grants are torn down (their granters see the in-use bits go) and its own
+ * entries are no longer looked at. grant_table_domain_free (after: its page
+ * tables no longer map its table's frames): those frames are freed. Frames
+ * others still map through its grants stay referenced by those mappings,
+ * and the bookkeeping of its pins stays until they are gone.
  */
 void grant_table_domain_destroy(struct domain *d);
+void grant_table_domain_free(struct domain *d);
 #endif
 
 #endif
