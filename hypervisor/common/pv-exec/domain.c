@@ -371,6 +371,8 @@ void domain_destroy(struct domain *d)
      */
     grant_table_domain_destroy(d);
     domain_release_memory(d);
+    /* Its table's frames, which its own page tables mapped until now. */
+    grant_table_domain_free(d);
 
     spin_lock(&domain_list_lock);
     for (struct domain **p = &domain_list; *p; p = &(*p)->next_in_list) {
