@@ -46,7 +46,8 @@ long domctl_createdomain(struct xen_domctl *op)
     d = domain_create_guest(id, c->max_vcpus, c->max_evtchn_port);
     if (!d)
         return -XEN_ENOMEM;
-    if ((rc = grant_table_set_limits(d, frames, maptrack))) {
+    if ((rc = grant_table_set_limits(d, frames, maptrack)) ||
+        (rc = grant_table_set_max_version(d, c->grant_opts & XEN_DOMCTL_GRANT_version_mask))) {
         domain_destroy(d);
         return rc;
     }
