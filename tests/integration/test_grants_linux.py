@@ -1,40 +1,57 @@
-"""Grant tables used by Linux itself: the stock Debian kernel as dom0 grants
-pages to itself with gntalloc and maps and copies them with gntdev, through
-tests/grants/gnt_selftest.c (the way split-driver backends and the store's
-and consoles' rings use grants). The program is built here and added to
-dom0's initramfs as one more cpio archive appended to the image.
+"""Grant tables with Linux in dom0 (issue 7), one dom0 per hypervisor.
+
+* Linux grants pages to itself with gntalloc and maps and copies them with
+  gntdev (tests/grants/gnt_selftest.c), the way split-driver backends and
+  the store's and consoles' rings use grants.
+* Grants between domains: `lintel create` starts the gnttab_peer test
+  kernel (tests/kernels/gnttab_peer.c) as a granter domU and as a mapper
+  domU; dom0 drives the granter and maps its grants with gntdev through
+  tests/grants/gnt_peer.c. In turn:
+  - the granter grants to dom0 (table version 1): dom0 maps writable and
+    read-only grants, is refused a writable mapping of a read-only grant,
+    grants to someone else, never made or beyond the table; grant copy;
+    the granter cannot end access while dom0 maps, and reclaims after;
+  - the granter grants to the mapper (a second domU), which
+    checks maps, read-only enforcement by a real write fault, every
+    refusal's GNTST_ status, wrong handles and addresses, copy bounds and
+    rights, and runs its maptrack out (GNTST_no_space); it then holds two
+    mappings and is destroyed: the granter sees the pins go and reclaims;
+  - dom0 maps the granter's last grant and the granter ends access (sees
+    it still in use) and powers off: the frame stays readable and writable
+    in dom0, and the hypervisor's free memory only gets it back when dom0
+    unmaps it.
+Both programs are built here and appended to dom0's initramfs as one more
+cpio archive.
 """
 import gzip
 import os
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 
 from harness import paths
 from harness.marks import hypervisors
-from harness.qemu import Machine
+from harness.qemu import Machine, without_hypervisor_lines
 
-SOURCE = os.path.join(paths.ROOT, "tests", "grants", "gnt_selftest.c")
 OUT = os.path.join(paths.BUILD, "grants")
-PROGRAM = "/usr/bin/gnt-selftest"
-# What dom0's init runs: the program, then the kernel's own grant messages
-# (dom0's console only shows warnings and worse), for the log.
-RUNNER = "/usr/bin/gnt-selftest-run"
-RUNNER_SCRIPT = f"""#!/bin/sh
-{PROGRAM}
-status=$?
-dmesg | grep -i -E -A12 'grant|gntdev|gntalloc|p2m|WARNING|BUG' | tail -80
-exit $status
-"""
+SELFTEST_SOURCE = os.path.join(paths.ROOT, "tests", "grants", "gnt_selftest.c")
+PEER_SOURCE = os.path.join(paths.ROOT, "tests", "grants", "gnt_peer.c")
+KERNELS_DIR = os.path.join(paths.ROOT, "tests", "kernels")
+PEER_KERNEL = "/usr/lib/lintel/test-kernels/gnttab_peer.elf"
+CONSOLE_LOGS = "/var/log/lintel/console"
+RELEASE_FILE = "/tmp/gnt-peer-release"
+# Under emulation with other QEMUs on the host, a domU's steps take seconds.
+STEP_TIMEOUT = 240
 
 
-def build_selftest():
+def build(source, name):
     os.makedirs(OUT, exist_ok=True)
-    binary = os.path.join(OUT, "gnt-selftest")
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", binary, SOURCE],
-                   check=True)
+    binary = os.path.join(OUT, name)
+    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-I", KERNELS_DIR,
+                    "-o", binary, source], check=True)
     return binary
 
 
@@ -48,16 +65,15 @@ def newc_entry(name, mode, data=b""):
     return record
 
 
-def image_with_selftest():
-    """dom0's image with the program appended (Linux unpacks every archive
+def image_with_programs():
+    """dom0's image with both programs appended (Linux unpacks every archive
     of a concatenated initramfs in order)."""
     if not os.path.exists(paths.DOM0_IMAGE):
         pytest.fail(f"{paths.DOM0_IMAGE} is missing: run make")
-    binary = build_selftest()
     archive = newc_entry("usr", 0o40755) + newc_entry("usr/bin", 0o40755)
-    with open(binary, "rb") as f:
-        archive += newc_entry(PROGRAM.lstrip("/"), 0o100755, f.read())
-    archive += newc_entry(RUNNER.lstrip("/"), 0o100755, RUNNER_SCRIPT.encode())
+    for source, name in ((SELFTEST_SOURCE, "gnt-selftest"), (PEER_SOURCE, "gnt-peer")):
+        with open(build(source, name), "rb") as f:
+            archive += newc_entry(f"usr/bin/{name}", 0o100755, f.read())
     archive += newc_entry("TRAILER!!!", 0)
     image = os.path.join(OUT, "dom0-grants.cpio.gz")
     with open(image, "wb") as out:
@@ -67,24 +83,133 @@ def image_with_selftest():
     return image
 
 
+@pytest.fixture(scope="module", params=hypervisors())
+def dom0(request):
+    image = image_with_programs()
+    with Machine(hv=request.param, name=f"grants-linux-{request.param}",
+                 dom0_image=image) as machine:
+        machine.start()
+        machine.wait_shell(timeout=180)
+        yield machine
+
+
+def checks_of(out, verdict_prefix):
+    out = without_hypervisor_lines(out)
+    failures = [line for line in out.splitlines() if line.startswith("FAIL ")]
+    verdict = re.search(rf"{verdict_prefix}: (PASS|FAIL[^\r\n]*)", out)
+    return (verdict.group(1) if verdict else None), failures, out
+
+
 # Linux's gntdev takes its pages from hot-added "Xen scratch" memory whose p2m
 # entries it must turn from identity to invalid: that only works if a store
 # to a read-only p2m page faults (pv-mm fixed the ptwr emulation that used
 # to swallow it), or the direct map names frames dom0 does not own.
-@pytest.mark.parametrize("hv", hypervisors())
-def test_linux_grants_itself_pages_and_maps_them(hv):
-    image = image_with_selftest()
-    # dom0's init runs lintel.run= itself: no console input is needed.
-    with Machine(hv=hv, name=f"grants-linux-{hv}", dom0_image=image,
-                 dom0_args=f"console=hvc0 earlyprintk=xen lintel.run={RUNNER}") as m:
-        m.start()
-        verdict = m.expect(r"GNT-SELFTEST: (PASS|FAIL \((\d+) failed\))", timeout=300)
-        # The kernel's messages follow; wait for them so they are in the log.
-        exit_status = m.expect(r"lintel.run exited with (\d+)", timeout=60)
-        log = open(m.log_path, encoding="utf-8", errors="replace").read()
-        failures = [line for line in log.splitlines() if line.startswith("FAIL ")]
-        assert verdict.group(1) == "PASS", "\n".join(failures)
-        assert exit_status.group(1) == "0"
-        # Nothing the test did may have upset either kernel.
-        for sign in ("BUG:", "Oops", "WARNING:", "general protection fault", "crashed"):
-            assert sign not in log, sign
+def test_linux_grants_itself_pages_and_maps_them(dom0):
+    out, status = dom0.run("gnt-selftest", timeout=STEP_TIMEOUT)
+    verdict, failures, out = checks_of(out, "GNT-SELFTEST")
+    assert verdict == "PASS", "\n".join(failures) or out[-2000:]
+    assert status == 0
+
+
+# ---- two domains ----
+
+def free_kib(machine):
+    for line in machine.check("lintel info").splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "free_memory_kib":
+            return int(value)
+    raise AssertionError("lintel info has no free_memory_kib")
+
+
+def create(machine, name, extra):
+    config = [f'name = "{name}"', f'kernel = "{PEER_KERNEL}"', "memory = 32", "vcpus = 1",
+              f'extra = "{extra}"', 'on_poweroff = "destroy"', 'on_crash = "destroy"']
+    machine.check(f"printf '%s\\n' " + " ".join(f"'{line}'" for line in config) +
+                  f" > /tmp/{name}.cfg")
+    out = machine.check(f"lintel create /tmp/{name}.cfg", timeout=STEP_TIMEOUT)
+    assert "created domain" in out, out
+    return int(machine.check(f"lintel domid {name}").strip().splitlines()[-1])
+
+
+def console(machine, name):
+    return without_hypervisor_lines(
+        machine.check(f"cat {CONSOLE_LOGS}/{name}.log 2>/dev/null; true"))
+
+
+def wait_console(machine, name, text, timeout=STEP_TIMEOUT):
+    """Waits until the domU's console log shows TEXT; returns the log."""
+    assert "'" not in text and '"' not in text, text
+    _, status = machine.run(
+        f"timeout {timeout} sh -c 'until grep -a -q \"{text}\" {CONSOLE_LOGS}/{name}.log "
+        f"2>/dev/null; do sleep 1; done'", timeout=timeout + 30)
+    log = console(machine, name)
+    assert status == 0, f"{name} never printed {text!r}:\n{log[-3000:]}"
+    return log
+
+
+def domain_failures(log):
+    return [line for line in log.splitlines() if line.startswith("FAIL ")]
+
+
+@pytest.fixture(scope="module")
+def granter(dom0):
+    """The granter domU, ready; with the host's free memory before it existed."""
+    dom0.run(f"rm -f {RELEASE_FILE}")
+    before = free_kib(dom0)
+    domid = create(dom0, "gnt-granter", "role=granter")
+    wait_console(dom0, "gnt-granter", "granter: ready")
+    return {"domid": domid, "free_before": before}
+
+
+def test_domu_grants_frames_to_dom0(dom0, granter):
+    out, status = dom0.run(f"gnt-peer maps {granter['domid']}", timeout=STEP_TIMEOUT)
+    verdict, failures, out = checks_of(out, "GNT-PEER")
+    assert verdict == "PASS", "\n".join(failures) or out[-2000:]
+    assert status == 0
+    log = wait_console(dom0, "gnt-granter", "END  granter_reclaims_once_dom0_unmaps")
+    assert not domain_failures(log), "\n".join(domain_failures(log))
+
+
+def test_domu_maps_another_domus_grants_and_dies_holding_them(dom0, granter):
+    mapper = create(dom0, "gnt-mapper", f"role=mapper peer={granter['domid']}")
+    out, status = dom0.run(f"gnt-peer tell {granter['domid']} {mapper}", timeout=STEP_TIMEOUT)
+    verdict, failures, out = checks_of(out, "GNT-PEER")
+    assert verdict == "PASS", "\n".join(failures) or out[-2000:]
+    # The mapper's verdict comes before it settles down to hold its mappings.
+    log = wait_console(dom0, "gnt-mapper", "mapper: holding its mappings")
+    assert "RESULT: PASS" in log, "\n".join(domain_failures(log)) or log[-3000:]
+    wait_console(dom0, "gnt-granter", "granter: waiting for the mapper to go")
+    dom0.check("lintel destroy gnt-mapper")
+    log = wait_console(dom0, "gnt-granter", "END  granter_reclaims_after_the_mappers_death")
+    assert not domain_failures(log), "\n".join(domain_failures(log))
+
+
+def test_granter_dies_while_dom0_maps_its_frame(dom0, granter):
+    domid = granter["domid"]
+    dom0.check(f"gnt-peer hold {domid} {RELEASE_FILE} > /tmp/gnt-hold.out 2>&1 &")
+    _, status = dom0.run(
+        f"timeout {STEP_TIMEOUT} sh -c 'until grep -q -E \"holding|GNT-PEER: FAIL\" "
+        f"/tmp/gnt-hold.out; do sleep 1; done'", timeout=STEP_TIMEOUT + 30)
+    hold = dom0.check("cat /tmp/gnt-hold.out")
+    assert status == 0 and "GNT-PEER: holding" in hold, hold
+    log = wait_console(dom0, "gnt-granter", "RESULT: ")
+    assert "RESULT: PASS" in log, "\n".join(domain_failures(log)) or log[-3000:]
+    # The granter powered off (on_poweroff = "destroy"): everything it had
+    # comes back but the frame dom0 still maps.
+    deadline = time.monotonic() + STEP_TIMEOUT
+    while free_kib(dom0) < granter["free_before"] - 1024 and time.monotonic() < deadline:
+        time.sleep(1)
+    time.sleep(2)
+    held = free_kib(dom0)
+    dom0.check(f"touch {RELEASE_FILE}")
+    _, status = dom0.run(
+        f"timeout {STEP_TIMEOUT} sh -c 'until grep -q \"GNT-PEER: \\(PASS\\|FAIL\\)\" "
+        f"/tmp/gnt-hold.out; do sleep 1; done'", timeout=STEP_TIMEOUT + 30)
+    verdict, failures, hold = checks_of(dom0.check("cat /tmp/gnt-hold.out"), "GNT-PEER")
+    assert verdict == "PASS", "\n".join(failures) or hold
+    time.sleep(2)
+    after = free_kib(dom0)
+    print(f"free KiB: before the granter {granter['free_before']}, while dom0 held its "
+          f"frame {held}, after the unmap {after}")
+    assert after - held >= 4, (granter["free_before"], held, after)
+    assert granter["free_before"] - after <= 64, (granter["free_before"], held, after)

@@ -316,7 +316,7 @@ TEST(granter_reclaims_after_the_mappers_death)
     /* Reclaimed pages are plain pages of ours again. */
     shared_page[100] = 1;
     EXPECT_EQ(shared_page[100], 1);
-    printk("granter: the mapper's pins are gone\n");
+    printk("granter: the pins of the mapper are gone\n");
 }
 
 TEST(granter_dies_while_dom0_maps_its_frame)
