@@ -40,6 +40,8 @@ struct guest_console {
     uint32_t remote_port;
     bool attempted;
     struct xencons_interface *ring;
+    bool ring_by_grant;         /* mapped through gntdev (else a foreign mapping) */
+    uint64_t grant_index;       /* gntdev's offset for it */
     XENCONS_RING_IDX out_cons;  /* ours: the guest may scribble on the ring's copy */
     uint32_t local_port;
     int master_fd;
@@ -55,6 +57,7 @@ struct consoled {
     struct xenctl ctl;
     struct xs_handle *xs;
     int evtchn_fd;
+    int gntdev_fd;              /* -1 without /dev/xen/gntdev: foreign mappings only */
     struct guest_console **guests;
     size_t n_guests;
 };

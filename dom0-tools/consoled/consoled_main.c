@@ -304,7 +304,7 @@ static void serve(struct consoled *d)
 
 int main(int argc, char **argv)
 {
-    struct consoled d = { .evtchn_fd = -1 };
+    struct consoled d = { .evtchn_fd = -1, .gntdev_fd = -1 };
     const char *why = "";
     int rc = parse_options(argc, argv, &d.opts);
 
@@ -323,6 +323,10 @@ int main(int argc, char **argv)
         return 1;
     }
     fcntl(d.evtchn_fd, F_SETFL, fcntl(d.evtchn_fd, F_GETFL) | O_NONBLOCK);
+    /* Without gntdev every ring is foreign-mapped by its machine frame. */
+    if ((d.gntdev_fd = gntdev_open()) < 0)
+        fprintf(stderr, "lintel-consoled: /dev/xen/gntdev: %s; mapping rings by machine "
+                "frame\n", strerror(-d.gntdev_fd));
     /* Before the store: its client library runs a thread, which fork would lose. */
     if (!d.opts.foreground)
         detach();

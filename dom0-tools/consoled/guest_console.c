@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "console_ring.h"
+#include "public/grant_table.h"
 #include "consoled.h"
 #include "xenstore.h"
 
@@ -94,15 +95,43 @@ static void publish_tty(struct consoled *d, struct guest_console *g)
         consoled_log("domain %u: writing %s failed: %s", g->domid, path, strerror(errno));
 }
 
-static int connect_console(struct consoled *d, struct guest_console *g, const char **step)
+/*
+ * As xenconsoled: the grant the domain builder reserved for the console
+ * first (it needs no privilege over the guest's memory), the machine frame
+ * the store names when the guest has no such grant (a builder that does
+ * not seed one).
+ */
+static int map_ring(struct consoled *d, struct guest_console *g)
 {
     xen_pfn_t frame = g->ring_ref;
+    int rc = -ENODEV;
+
+    if (d->gntdev_fd >= 0)
+        g->ring = gntdev_map_page(d->gntdev_fd, g->domid, GNTTAB_RESERVED_CONSOLE,
+                                  &g->grant_index, &rc);
+    g->ring_by_grant = g->ring != NULL;
+    if (!g->ring)
+        g->ring = xenctl_map_foreign(&d->ctl, g->domid, &frame, 1, &rc);
+    return g->ring ? 0 : rc;
+}
+
+static void unmap_ring(struct consoled *d, struct guest_console *g)
+{
+    if (g->ring_by_grant)
+        gntdev_unmap_page(d->gntdev_fd, g->ring, g->grant_index);
+    else
+        xenctl_unmap_foreign(g->ring, 1);
+    g->ring = NULL;
+    g->ring_by_grant = false;
+}
+
+static int connect_console(struct consoled *d, struct guest_console *g, const char **step)
+{
     char *name, file[96];
     int rc;
 
     *step = "mapping its ring";
-    g->ring = xenctl_map_foreign(&d->ctl, g->domid, &frame, 1, &rc);
-    if (!g->ring)
+    if ((rc = map_ring(d, g)) < 0)
         return rc;
     *step = "binding its event channel";
     rc = evtchn_bind_interdomain(d->evtchn_fd, g->domid, g->remote_port);
@@ -154,7 +183,8 @@ void guest_console_refresh(struct consoled *d, struct guest_console *g)
         guest_console_disconnect(d, g);
         return;
     }
-    consoled_log("domain %u: console on %s, log %s", g->domid, g->tty, g->log.path);
+    consoled_log("domain %u: console on %s, log %s, ring %s", g->domid, g->tty,
+                 g->log.path, g->ring_by_grant ? "by grant" : "by foreign mapping");
     guest_console_drain(d, g);
 }
 
@@ -164,8 +194,8 @@ void guest_console_disconnect(struct consoled *d, struct guest_console *g)
         evtchn_unbind(d->evtchn_fd, g->local_port);
     g->local_port = 0;
     /* Dropping the mapping is what lets a dead domain's memory go back. */
-    xenctl_unmap_foreign(g->ring, 1);
-    g->ring = NULL;
+    if (g->ring)
+        unmap_ring(d, g);
     if (g->master_fd >= 0)
         close(g->master_fd);
     if (g->slave_fd >= 0)

@@ -12,9 +12,10 @@ a clock does): the figures do not depend on what else the host runs.
   xenconsoled (--log=guest) for xl and by lintel-consoled for lintel;
 - destroy: from the destroy command until `xl list` no longer shows it.
 Each toolstack runs with its own console daemon (one at a time: two readers of
-a ring would split it) over the same store, lintel-stored: Debian's xenstored
-refuses `lintel create`'s introduction (EINVAL), since our builder does not
-seed the guest's reserved grant entries that xenstored maps the ring with."""
+a ring would split it) over the same store, lintel-stored. (Until session 3
+Debian's xenstored refused `lintel create`'s introduction, EINVAL: the builder
+did not seed the reserved grant entry xenstored maps the ring with; it does
+now.)"""
 import gzip
 import os
 import re

@@ -98,8 +98,9 @@ def test_console_daemon_serves_the_guest(guest):
     tty = machine.check(f"lintel-store read /local/domain/{domid}/console/tty").strip()
     assert tty.startswith("/dev/pts/")
     assert machine.run(f"test -c {tty}")[1] == 0
-    assert f"domain {domid}: console on {tty}" in machine.check(
-        "cat /var/log/lintel/consoled.log")
+    # Through the grant the builder reserved for the console, as xenconsoled maps it.
+    assert f"domain {domid}: console on {tty}, log {CONSOLE_LOG}, ring by grant" in \
+        machine.check("cat /var/log/lintel/consoled.log")
 
 
 def test_console_shows_the_shell_and_runs_a_typed_command(guest):
@@ -135,6 +136,32 @@ def test_pause_and_unpause(guest):
     assert domains(machine)["debian-pv"]["paused"]
     machine.check("lintel unpause debian-pv")
     assert not domains(machine)["debian-pv"]["paused"]
+
+
+def test_guest_finds_its_memory_map(guest):
+    """The builder's XENMEM_set_memory_map (as libxl's: RAM up to maxmem) is
+    what the guest's kernel reads as its E820 map."""
+    machine, _ = guest
+    assert wait_for_log(machine, CONSOLE_LOG, MARKER)
+    log = machine.check(f"grep -a 'Xen: \\[mem' {CONSOLE_LOG}")
+    assert "-0x000000001fffffff] usable" in log, log
+
+
+def test_mem_set_moves_it_through_its_balloon(guest):
+    """Down below its start and up beyond it (room the memory map leaves up
+    to maxmem): the hypervisor's count follows the guest's balloon driver."""
+    machine, _ = guest
+    assert wait_for_log(machine, CONSOLE_LOG, MARKER)
+    try:
+        for mib in (192, 320):
+            machine.check(f"lintel mem-set debian-pv {mib}")
+            assert wait_until(lambda: abs(domains(machine)["debian-pv"]["memory_kib"] -
+                                          mib * 1024) <= LEAK_KIB, timeout=120), \
+                (mib, domains(machine)["debian-pv"])
+    finally:
+        machine.check("lintel mem-set debian-pv 256")
+    assert wait_until(lambda: abs(domains(machine)["debian-pv"]["memory_kib"] -
+                                  256 * 1024) <= LEAK_KIB, timeout=120)
 
 
 def test_second_create_with_the_same_name_is_refused(guest):
