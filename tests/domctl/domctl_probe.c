@@ -388,6 +388,34 @@ static void running_domain_policy_questions(uint16_t domid)
            domain_policy(XEN_DOMCTL_set_cpu_policy, 0, n, 0, 1, &op));
 }
 
+
+/* ---- XEN_DOMCTL_getvcpucontext ---- */
+
+static long get_context(uint16_t domid, uint32_t vcpu, void *where)
+{
+    struct xen_domctl op;
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_getvcpucontext;
+    op.domain = domid;
+    op.u.vcpucontext.vcpu = vcpu;
+    op.u.vcpucontext.ctxt.p = where;
+    return domctl(&op);
+}
+
+static void vcpu_context_questions(uint16_t domid)
+{
+    /* The context (5 KiB) fits in the locked pages after the domctl itself. */
+    struct vcpu_guest_context *c = (struct vcpu_guest_context *)((uint8_t *)buf + 512);
+
+    /* Never given a context: there is none to read (checked before the pointer). */
+    printf("getvcpucontext_never_initialised %ld\n", get_context(domid, 0, c));
+    printf("getvcpucontext_vcpu_out_of_range %ld\n", get_context(domid, 2, c));
+    printf("getvcpucontext_uninitialised_bad_pointer %ld\n",
+           get_context(domid, 0, (void *)(uintptr_t)0x1000));
+    printf("getvcpucontext_self %ld\n", get_context(0, 0, c));
+}
+
 static void one_domain(uint16_t domid)
 {
     struct xen_domctl op;
@@ -445,6 +473,7 @@ static void one_domain(uint16_t domid)
     printf("hypercall_init_foreign_frame %ld\n", domctl(&op));
 
     domain_policy_questions(domid);
+    vcpu_context_questions(domid);
 
     printf("unpause_paused %ld\n", simple(XEN_DOMCTL_unpausedomain, domid));
     running_domain_policy_questions(domid);

@@ -261,6 +261,19 @@ def test_domain_cpu_policy_checks_as_xen_does(probe, question, answer):
     assert int(probe[question], 0) == answer
 
 
+ENODATA = -61
+
+
+@pytest.mark.parametrize("question,answer", [
+    ("getvcpucontext_never_initialised", ENODATA),
+    ("getvcpucontext_vcpu_out_of_range", EINVAL),
+    ("getvcpucontext_uninitialised_bad_pointer", ENODATA),
+    ("getvcpucontext_self", EINVAL),
+])
+def test_getvcpucontext_checks_as_xen_does(probe, question, answer):
+    assert int(probe[question]) == answer
+
+
 def test_set_cpu_policy_takes_features_away_and_drops_what_the_host_lacks(probe):
     assert probe["dompolicy_get"] == "1"
     assert probe["dompolicy_set_max_leaf_beyond_err"] == "0/0xffffffff"

@@ -15,6 +15,7 @@ void control_domain_info(struct domain *d, struct xen_domctl_getdomaininfo *out)
 long domctl_createdomain(struct xen_domctl *op);
 long domctl_max_vcpus(struct domain *d, const struct xen_domctl_max_vcpus *mv);
 long domctl_setvcpucontext(struct domain *d, const struct xen_domctl_vcpucontext *vc);
+long domctl_getvcpucontext(struct domain *d, const struct xen_domctl_vcpucontext *vc);
 long domctl_hypercall_init(struct domain *d, const struct xen_domctl_hypercall_init *hi);
 long domctl_settimeoffset(struct domain *d, const struct xen_domctl_settimeoffset *to);
 long domctl_setdomainhandle(struct domain *d, const struct xen_domctl_setdomainhandle *h);

@@ -208,6 +208,8 @@ static long domctl_on_domain(struct xen_domctl *op, struct domain *d, bool *copy
         return domctl_max_vcpus(d, &op->u.max_vcpus);
     case XEN_DOMCTL_setvcpucontext:
         return domctl_setvcpucontext(d, &op->u.vcpucontext);
+    case XEN_DOMCTL_getvcpucontext:
+        return domctl_getvcpucontext(d, &op->u.vcpucontext);
     case XEN_DOMCTL_hypercall_init:
         return domctl_hypercall_init(d, &op->u.hypercall_init);
     case XEN_DOMCTL_settimeoffset:
