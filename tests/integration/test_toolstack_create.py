@@ -17,10 +17,6 @@ import pytest
 
 from harness.qemu import without_hypervisor_lines
 
-LINTEL_XFAIL_TESTS = {
-    "test_twenty_create_destroy_cycles_leak_nothing": "soak: not yet run on Lintel",
-}
-
 EXAMPLE = "/etc/lintel/examples/debian-pv.cfg"
 MARKER = "lintel-domU: init started"
 CONSOLE_LOG = "/var/log/lintel/console/debian-pv.log"
