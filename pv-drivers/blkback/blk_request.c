@@ -50,7 +50,12 @@ static int plan_data(const struct blkif_request *req, const struct blk_disk_limi
     if (plan->io != BLK_IO_READ && req->nr_segments && disk->readonly)
         REFUSE(BLKIF_RSP_ERROR, "write to a read-only disk");
     rc = take_segments(plan, req->seg, req->nr_segments, why, why_len);
-    return rc != BLKIF_RSP_OKAY ? rc : check_range(plan, disk, why, why_len);
+    if (rc != BLKIF_RSP_OKAY)
+        return rc;
+    /* An empty flush names no sectors: Linux sends it with sector -1. */
+    if (req->nr_segments == 0)
+        return BLKIF_RSP_OKAY;
+    return check_range(plan, disk, why, why_len);
 }
 
 static int plan_discard(const struct blkif_request *req, const struct blk_disk_limits *disk,

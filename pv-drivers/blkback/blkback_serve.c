@@ -152,6 +152,8 @@ static void publish_responses(struct blkback *b)
     int notify;
 
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
+    backend_debug("published responses up to %u%s", b->ring.rsp_prod_pvt,
+                  notify ? ", notifying" : "");
     if (notify)
         event_channel_notify(&b->evtchn);
 }
@@ -167,6 +169,9 @@ static void handle(struct blkback *b, const struct blkif_request *req)
     if (status == BLKIF_RSP_OKAY)
         status = execute(b, plan, why, sizeof(why));
     b->stats.requests++;
+    backend_debug("request id %llu operation %u sector %llu segments %u: status %d",
+                  (unsigned long long)plan->id, plan->operation,
+                  (unsigned long long)plan->sector, plan->nr_segments, status);
     if (status != BLKIF_RSP_OKAY)
         refused(b, plan, why);
     respond(b, plan, status);

@@ -135,6 +135,13 @@ static void test_flush_may_carry_data(void **state)
     assert_int_equal(plan(&r, &disk_rw, &p), BLKIF_RSP_OKAY);
     assert_int_equal(p.io, BLK_IO_FLUSH);
     assert_int_equal(p.nr_sectors, 16);
+    /* An empty flush's sector is not looked at (Linux's blkfront sends -1). */
+    r = rw(BLKIF_OP_FLUSH_DISKCACHE, UINT64_MAX, 0);
+    assert_int_equal(plan(&r, &disk_rw, &p), BLKIF_RSP_OKAY);
+    assert_int_equal(p.nr_sectors, 0);
+    /* One with data is checked like a write. */
+    r = rw(BLKIF_OP_FLUSH_DISKCACHE, UINT64_MAX, 1);
+    assert_int_equal(plan(&r, &disk_rw, &p), BLKIF_RSP_ERROR);
 }
 
 static struct blkif_request discard(uint64_t sector, uint64_t count, uint8_t flag)
