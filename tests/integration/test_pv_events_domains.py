@@ -15,7 +15,7 @@ created with `xl create`:
   weight, so on two pCPUs both burners get more credit than one pCPU can
   burn and share it 1:1, as Xen 4.17 does.) A soak test: it takes minutes.
 
-Lintel is an expected failure until the stock kernel boots as its dom0.
+On Lintel the credit shares are an expected failure (see the mark).
 """
 import re
 import time
@@ -26,7 +26,9 @@ from harness import paths
 from harness.marks import hypervisors
 from harness.qemu import Machine
 
-DOM0_NOT_ON_LINTEL = "Debian's xl create stops at the CPUID policy (sysctl/domctl get/set_cpu_policy) Lintel does not answer yet (issue 10)"
+CREDIT_SHARES_ON_LINTEL = ("xl creates both burners on Lintel now, but the shares miss: one run "
+                           "(18:30 UTC, session 3) gave heavy:light = 1.79 for weights 512:256 "
+                           "(wanted 2 +- 5%); credit's area (issue 6)")
 KERNELS = "/usr/lib/lintel/test-kernels"
 
 
@@ -91,7 +93,7 @@ def measure(m, names, seconds):
 
 # About four minutes under emulation (two 30 s windows after a dom0 boot).
 @pytest.mark.soak
-@pytest.mark.parametrize("hv", hypervisors(lintel_xfail_reason=DOM0_NOT_ON_LINTEL))
+@pytest.mark.parametrize("hv", hypervisors(lintel_xfail_reason=CREDIT_SHARES_ON_LINTEL))
 def test_credit_weights_and_cap_on_one_pcpu(hv):
     with xentools_dom0(hv, f"pv-events-fairness-{hv}") as m:
         prepare(m, "spin")
