@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 
 import pytest
 
@@ -65,6 +64,29 @@ def newc_entry(name, mode, data=b""):
     return record
 
 
+# Shell helpers in dom0: every typed character costs time under emulation,
+# so the long waits are one short command each.
+HELPERS = {
+    # gnt-wait FILE TEXT SECONDS: until FILE holds TEXT; prints FILE and waited=0|124.
+    "gnt-wait": """#!/bin/sh
+timeout "$3" sh -c 'until grep -a -q -E -e "$1" "$2" 2>/dev/null; do sleep 1; done' _ "$2" "$1"
+status=$?
+cat "$1"
+echo "waited=$status"
+""",
+    # gnt-free: the hypervisor's free memory in KiB.
+    "gnt-free": """#!/bin/sh
+echo "free=$(lintel info | grep free_memory_kib | tr -dc 0-9)"
+""",
+    # gnt-free-above KIB SECONDS: until free memory is at least KIB; then prints it.
+    "gnt-free-above": """#!/bin/sh
+timeout "$2" sh -c 'until [ "$(lintel info | grep free_memory_kib | tr -dc 0-9)" -ge "$1" ]; do sleep 1; done' _ "$1"
+sleep 2
+gnt-free
+""",
+}
+
+
 def image_with_programs():
     """dom0's image with both programs appended (Linux unpacks every archive
     of a concatenated initramfs in order)."""
@@ -74,6 +96,8 @@ def image_with_programs():
     for source, name in ((SELFTEST_SOURCE, "gnt-selftest"), (PEER_SOURCE, "gnt-peer")):
         with open(build(source, name), "rb") as f:
             archive += newc_entry(f"usr/bin/{name}", 0o100755, f.read())
+    for name, script in HELPERS.items():
+        archive += newc_entry(f"usr/bin/{name}", 0o100755, script.encode())
     archive += newc_entry("TRAILER!!!", 0)
     image = os.path.join(OUT, "dom0-grants.cpio.gz")
     with open(image, "wb") as out:
@@ -114,37 +138,33 @@ def test_linux_grants_itself_pages_and_maps_them(dom0):
 # ---- two domains ----
 
 def free_kib(machine):
-    for line in machine.check("lintel info").splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() == "free_memory_kib":
-            return int(value)
-    raise AssertionError("lintel info has no free_memory_kib")
+    return int(re.search(r"free=(\d+)", machine.check("gnt-free")).group(1))
 
 
 def create(machine, name, extra):
+    """Starts a gnttab_peer domU; its domid. (One command: each typed line
+    costs seconds under emulation.)"""
     config = [f'name = "{name}"', f'kernel = "{PEER_KERNEL}"', "memory = 32", "vcpus = 1",
               f'extra = "{extra}"', 'on_poweroff = "destroy"', 'on_crash = "destroy"']
-    machine.check(f"printf '%s\\n' " + " ".join(f"'{line}'" for line in config) +
-                  f" > /tmp/{name}.cfg")
-    out = machine.check(f"lintel create /tmp/{name}.cfg", timeout=STEP_TIMEOUT)
+    out = machine.check(f"printf '%s\\n' " + " ".join(f"'{line}'" for line in config) +
+                        f" > /tmp/{name}.cfg && lintel create /tmp/{name}.cfg && "
+                        f"echo domid=$(lintel domid {name})", timeout=STEP_TIMEOUT)
     assert "created domain" in out, out
-    return int(machine.check(f"lintel domid {name}").strip().splitlines()[-1])
+    return int(re.search(r"domid=(\d+)", out).group(1))
 
 
-def console(machine, name):
-    return without_hypervisor_lines(
-        machine.check(f"cat {CONSOLE_LOGS}/{name}.log 2>/dev/null; true"))
+def wait_file(machine, path, text, timeout=STEP_TIMEOUT):
+    """Waits until PATH holds TEXT (a grep pattern); returns the file."""
+    assert "'" not in text, text
+    out, _ = machine.run(f"gnt-wait {path} '{text}' {timeout}", timeout=timeout + 60)
+    out = without_hypervisor_lines(out)
+    assert "waited=0" in out, f"{path} never showed {text!r}:\n{out[-3000:]}"
+    return out
 
 
 def wait_console(machine, name, text, timeout=STEP_TIMEOUT):
     """Waits until the domU's console log shows TEXT; returns the log."""
-    assert "'" not in text and '"' not in text, text
-    _, status = machine.run(
-        f"timeout {timeout} sh -c 'until grep -a -q \"{text}\" {CONSOLE_LOGS}/{name}.log "
-        f"2>/dev/null; do sleep 1; done'", timeout=timeout + 30)
-    log = console(machine, name)
-    assert status == 0, f"{name} never printed {text!r}:\n{log[-3000:]}"
-    return log
+    return wait_file(machine, f"{CONSOLE_LOGS}/{name}.log", text, timeout)
 
 
 def domain_failures(log):
@@ -154,7 +174,6 @@ def domain_failures(log):
 @pytest.fixture(scope="module")
 def granter(dom0):
     """The granter domU, ready; with the host's free memory before it existed."""
-    dom0.run(f"rm -f {RELEASE_FILE}")
     before = free_kib(dom0)
     domid = create(dom0, "gnt-granter", "role=granter")
     wait_console(dom0, "gnt-granter", "granter: ready")
@@ -172,14 +191,14 @@ def test_domu_grants_frames_to_dom0(dom0, granter):
 
 def test_domu_maps_another_domus_grants_and_dies_holding_them(dom0, granter):
     mapper = create(dom0, "gnt-mapper", f"role=mapper peer={granter['domid']}")
-    out, status = dom0.run(f"gnt-peer tell {granter['domid']} {mapper}", timeout=STEP_TIMEOUT)
+    out = dom0.check(f"gnt-peer tell {granter['domid']} {mapper}", timeout=STEP_TIMEOUT)
     verdict, failures, out = checks_of(out, "GNT-PEER")
     assert verdict == "PASS", "\n".join(failures) or out[-2000:]
     # The mapper's verdict comes before it settles down to hold its mappings.
     log = wait_console(dom0, "gnt-mapper", "mapper: holding its mappings")
     assert "RESULT: PASS" in log, "\n".join(domain_failures(log)) or log[-3000:]
     wait_console(dom0, "gnt-granter", "granter: waiting for the mapper to go")
-    dom0.check("lintel destroy gnt-mapper")
+    dom0.check("lintel destroy gnt-mapper", timeout=STEP_TIMEOUT)
     log = wait_console(dom0, "gnt-granter", "END  granter_reclaims_after_the_mappers_death")
     assert not domain_failures(log), "\n".join(domain_failures(log))
 
@@ -187,29 +206,23 @@ def test_domu_maps_another_domus_grants_and_dies_holding_them(dom0, granter):
 def test_granter_dies_while_dom0_maps_its_frame(dom0, granter):
     domid = granter["domid"]
     dom0.check(f"gnt-peer hold {domid} {RELEASE_FILE} > /tmp/gnt-hold.out 2>&1 &")
-    _, status = dom0.run(
-        f"timeout {STEP_TIMEOUT} sh -c 'until grep -q -E \"holding|GNT-PEER: FAIL\" "
-        f"/tmp/gnt-hold.out; do sleep 1; done'", timeout=STEP_TIMEOUT + 30)
-    hold = dom0.check("cat /tmp/gnt-hold.out")
-    assert status == 0 and "GNT-PEER: holding" in hold, hold
+    out = wait_file(dom0, "/tmp/gnt-hold.out", "holding|GNT-PEER: FAIL")
+    assert "GNT-PEER: holding" in out, out
     log = wait_console(dom0, "gnt-granter", "RESULT: ")
     assert "RESULT: PASS" in log, "\n".join(domain_failures(log)) or log[-3000:]
     # The granter powered off (on_poweroff = "destroy"): everything it had
     # comes back but the frame dom0 still maps.
-    deadline = time.monotonic() + STEP_TIMEOUT
-    while free_kib(dom0) < granter["free_before"] - 1024 and time.monotonic() < deadline:
-        time.sleep(1)
-    time.sleep(2)
-    held = free_kib(dom0)
+    out = dom0.check(f"gnt-free-above {granter['free_before'] - 1024} {STEP_TIMEOUT}",
+                     timeout=STEP_TIMEOUT + 60)
+    held = int(re.search(r"free=(\d+)", out).group(1))
     dom0.check(f"touch {RELEASE_FILE}")
-    _, status = dom0.run(
-        f"timeout {STEP_TIMEOUT} sh -c 'until grep -q \"GNT-PEER: \\(PASS\\|FAIL\\)\" "
-        f"/tmp/gnt-hold.out; do sleep 1; done'", timeout=STEP_TIMEOUT + 30)
-    verdict, failures, hold = checks_of(dom0.check("cat /tmp/gnt-hold.out"), "GNT-PEER")
+    out = wait_file(dom0, "/tmp/gnt-hold.out", "GNT-PEER: [PF]")
+    verdict, failures, hold = checks_of(out, "GNT-PEER")
     assert verdict == "PASS", "\n".join(failures) or hold
-    time.sleep(2)
-    after = free_kib(dom0)
+    after = int(re.search(r"free=(\d+)", dom0.check("sleep 2; gnt-free")).group(1))
     print(f"free KiB: before the granter {granter['free_before']}, while dom0 held its "
           f"frame {held}, after the unmap {after}")
+    # The frame (and the dead granter's grant bookkeeping) came back with
+    # the last mapping, and nothing else of the granter's stayed behind.
     assert after - held >= 4, (granter["free_before"], held, after)
     assert granter["free_before"] - after <= 64, (granter["free_before"], held, after)
