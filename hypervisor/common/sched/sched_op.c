@@ -24,9 +24,8 @@ void vcpu_unblock(struct vcpu *v)
 {
     struct sched_vcpu *sv = sched_vcpu(v);
 
-    if (!v->blocked)
+    if (!__atomic_exchange_n(&v->blocked, false, __ATOMIC_SEQ_CST))
         return;
-    v->blocked = false;
     if (sv) {
         sv->polling = false;
         timer_stop(&sv->poll_timeout);
@@ -45,12 +44,22 @@ void sched_poll_notify(struct domain *d, uint32_t port)
     }
 }
 
-static void block_current(void)
+/*
+ * Marked blocked BEFORE the caller looks for a wake-up reason: a sender on
+ * another pCPU marks its event pending and then looks at `blocked`, so
+ * either it sees the mark (and unblocks us) or we see its event. Looking
+ * first lost wake-ups between the look and the mark (the stock kernel's
+ * second vCPU never answered an IPI).
+ */
+static void mark_blocked(struct vcpu *v)
 {
-    struct vcpu *v = current_vcpu();
+    __atomic_store_n(&v->blocked, true, __ATOMIC_SEQ_CST);
+}
 
-    v->blocked = true;
-    sched_sleep(v);
+/* The reason was there after all: undo the mark unless a sender already did. */
+static void cancel_block(struct vcpu *v)
+{
+    __atomic_store_n(&v->blocked, false, __ATOMIC_SEQ_CST);
 }
 
 static long block(void)
@@ -58,14 +67,14 @@ static long block(void)
     struct vcpu *v = current_vcpu();
     struct vcpu_info *vi = pv_vcpu_info(v);
 
-    /* Unmask first, then look: an event that arrived before stays visible. */
-    if (vi) {
+    if (vi)
         vi->evtchn_upcall_mask = 0;
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if (vi->evtchn_upcall_pending)
-            return 0;
+    mark_blocked(v);
+    if (vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST)) {
+        cancel_block(v);
+        return 0;
     }
-    block_current();
+    sched_sleep(v);
     return 0;
 }
 
@@ -84,9 +93,10 @@ static long poll(uint64_t arg)
     ports = (uint64_t)(uintptr_t)p.ports.p;
     if (!guest_range_ok(ports, (size_t)p.nr_ports * sizeof(uint32_t)))
         return -EFAULT;
-    /* Poll first, then check, so an event sent in between still wakes us. */
+    /* Poll and block first, then check, so an event sent in between still wakes us. */
     sv->polling = true;
     sv->poll_port = 0;
+    mark_blocked(v);
     for (unsigned i = 0; i < p.nr_ports; i++) {
         long rc = 0;
 
@@ -98,6 +108,7 @@ static long poll(uint64_t arg)
             rc = 1;
         if (rc) {
             sv->polling = false;
+            cancel_block(v);
             return rc < 0 ? rc : 0;
         }
     }
@@ -105,7 +116,7 @@ static long poll(uint64_t arg)
         sv->poll_port = port;
     if (p.timeout)
         timer_set(&sv->poll_timeout, (s_time_t)p.timeout);
-    block_current();
+    sched_sleep(v);
     return 0;
 }
 
