@@ -135,7 +135,7 @@ static int state_off_cpu(const struct vcpu *v)
 
 int sched_runstate_of(const struct vcpu *v)
 {
-    return vcpu_is_running(v) ? RUNSTATE_running : state_off_cpu(v);
+    return v->sched && sched_vcpu(v)->on_cpu ? RUNSTATE_running : state_off_cpu(v);
 }
 
 /* The hard affinity the toolstack set (domctl setvcpuaffinity), for the policy. */
@@ -147,23 +147,37 @@ static void sync_affinity(struct vcpu *v)
     sched_vcpu(v)->credit.affinity_mask = (v->affinity_hard & online) ? v->affinity_hard : 0;
 }
 
-/* An idle pCPU v may run on gets a reschedule (and an IPI); else none. */
+static bool idle_and_allowed(unsigned cpu, uint64_t allowed)
+{
+    return cpu_is_online(cpu) && per_cpu(cpu_idle, cpu) &&
+           (!allowed || (allowed & CPUMASK_CPU(cpu)));
+}
+
+/*
+ * An idle pCPU v may run on gets a reschedule (and an IPI); else none. The
+ * pCPU it ran on last comes first (its timers and caches are there). A
+ * kicked pCPU counts as busy from now on (lock held), so a second wake-up
+ * before it has picked goes to another idle pCPU instead of being queued
+ * behind the first while CPUs idle.
+ */
 static bool kick_idle_cpu_for(struct vcpu *v)
 {
-    uint64_t allowed = sched_vcpu(v)->credit.affinity_mask;
-    unsigned self = smp_processor_id();
+    struct sched_vcpu *sv = sched_vcpu(v);
+    uint64_t allowed = sv->credit.affinity_mask;
+    unsigned self = smp_processor_id(), cpu = NR_CPUS;
 
-    for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
-        if (!cpu_is_online(cpu) || !per_cpu(cpu_idle, cpu))
-            continue;
-        if (allowed && !(allowed & CPUMASK_CPU(cpu)))
-            continue;
-        per_cpu(resched, cpu) = true;
-        if (cpu != self)
-            smp_send_kick(cpu);
-        return true;
-    }
-    return false;
+    if (sv->cpu >= 0 && sv->cpu < NR_CPUS && idle_and_allowed((unsigned)sv->cpu, allowed))
+        cpu = (unsigned)sv->cpu;
+    for (unsigned c = 0; c < NR_CPUS && cpu == NR_CPUS; c++)
+        if (idle_and_allowed(c, allowed))
+            cpu = c;
+    if (cpu == NR_CPUS)
+        return false;
+    per_cpu(cpu_idle, cpu) = false;
+    per_cpu(resched, cpu) = true;
+    if (cpu != self)
+        smp_send_kick(cpu);
+    return true;
 }
 
 /* Moves v's record to the state it is in now; mirrors it in struct vcpu. */
@@ -197,6 +211,7 @@ int sched_init_vcpu(struct vcpu *v)
         return -ENOMEM;
     }
     sv->vcpu = v;
+    sv->cpu = -1;
     credit_vcpu_init(&sv->credit, &sd->credit, v);
     sd->vcpus[v->id] = &sv->credit;
     runstate_init(&sv->runstate, RUNSTATE_offline, (uint64_t)now_ns());
@@ -236,7 +251,7 @@ void sched_wake(struct vcpu *v)
     if (!sv)
         return;
     flags = spin_lock_irqsave(&sched_lock);
-    if (vcpu_runnable(v) && !vcpu_is_running(v) && !sv->credit.runnable) {
+    if (vcpu_runnable(v) && !sv->on_cpu && !sv->credit.runnable) {
         bool preempt;
 
         sync_affinity(v);
@@ -259,16 +274,37 @@ void sched_sleep(struct vcpu *v)
     if (!sv)
         return;
     flags = spin_lock_irqsave(&sched_lock);
-    if (vcpu_is_running(v)) {
+    if (sv->on_cpu) {
         /* schedule() on its pCPU charges it and takes it off on the way out. */
-        per_cpu(resched, v->processor) = true;
-        if ((unsigned)v->processor != smp_processor_id())
-            smp_send_kick((unsigned)v->processor);
+        per_cpu(resched, sv->cpu) = true;
+        if ((unsigned)sv->cpu != smp_processor_id())
+            smp_send_kick((unsigned)sv->cpu);
     } else if (!vcpu_runnable(v)) {
         credit_sleep(&policy, &sv->credit);
         runstate_update(v, state_off_cpu(v), (uint64_t)now_ns());
     }
     spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+/*
+ * As sched_sleep, then waits until no pCPU runs v or still holds its
+ * state, so the caller may change or free what v runs on (Xen's
+ * vcpu_sleep_sync). The current vCPU cannot wait for itself: it stops on
+ * its own way out. Calls are answered while waiting, as the pCPU we wait
+ * for may be sending one (a TLB shootdown) before it gets to schedule().
+ */
+void sched_sleep_sync(struct vcpu *v)
+{
+    struct sched_vcpu *sv = sched_vcpu(v);
+
+    sched_sleep(v);
+    if (!sv || v == current_vcpu())
+        return;
+    while (!vcpu_runnable(v) && (__atomic_load_n(&sv->on_cpu, __ATOMIC_ACQUIRE) ||
+                                 __atomic_load_n(&sv->saving, __ATOMIC_ACQUIRE))) {
+        smp_poll_calls();
+        cpu_relax();
+    }
 }
 
 void sched_yield(void)
@@ -325,6 +361,20 @@ static bool may_stay(const struct vcpu *v)
     return !mask || (mask & CPUMASK_CPU(smp_processor_id()));
 }
 
+/*
+ * A vCPU's timers fire on the pCPU it runs on: the upcall they raise is then
+ * local, and a pCPU's timer queue holds only what concerns it.
+ */
+static void timers_follow(struct vcpu *v)
+{
+    struct sched_vcpu *sv = sched_vcpu(v);
+    unsigned cpu = smp_processor_id();
+
+    timer_set_cpu(&sv->singleshot, cpu);
+    timer_set_cpu(&sv->periodic, cpu);
+    timer_set_cpu(&sv->poll_timeout, cpu);
+}
+
 void sched_context_saved(struct vcpu *prev)
 {
     if (!is_idle_vcpu(prev) && prev->sched)
@@ -360,13 +410,22 @@ void schedule(void)
         return;
     }
     if (!is_idle_vcpu(prev)) {
-        sched_vcpu(prev)->credit.runnable = vcpu_runnable(prev);
+        /*
+         * credit.runnable stays what account_prev decided: re-reading
+         * vcpu_runnable() here saw a wake-up whose vcpu_unblock ran after
+         * that decision but whose sched_wake waits for this lock, and then
+         * marked prev runnable without queueing it, so the wake-up found
+         * nothing to do and the vCPU was lost (the stock kernel's vCPU 1).
+         */
         /* Another pCPU may pick it once the lock drops: not before it is saved. */
         sched_vcpu(prev)->saving = true;
+        sched_vcpu(prev)->on_cpu = false;
         runstate_update(prev, state_off_cpu(prev), now);
     }
     if (!is_idle_vcpu(next)) {
         sched_vcpu(next)->credit.runnable = true;
+        sched_vcpu(next)->on_cpu = true;
+        sched_vcpu(next)->cpu = (int)smp_processor_id();
         runstate_update(next, RUNSTATE_running, now);
     }
     /* Work-conserving: a runnable prev goes to an idle pCPU if there is one. */
@@ -377,8 +436,10 @@ void schedule(void)
      * pCPU may switch prev in meanwhile; its time areas are rewritten then. */
     if (!is_idle_vcpu(prev))
         vcpu_time_switch_out(prev);
-    if (!is_idle_vcpu(next))
+    if (!is_idle_vcpu(next)) {
+        timers_follow(next);
         vcpu_time_switch_in(next, now);
+    }
     pv_context_switch(prev, next);
 }
 

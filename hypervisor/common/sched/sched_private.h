@@ -31,6 +31,12 @@ struct sched_vcpu {
     /* A pCPU is still saving its state after switching it out: another pCPU
      * that picked it waits for that before loading it (sched_core.c). */
     volatile bool saving;
+    /* The scheduler's own view, changed only under its lock: a pCPU picked
+     * it and has not switched it out yet. Unlike vcpu_is_running() (true
+     * until pv_context_switch), this ends the moment the decision is made,
+     * so a wake-up in the gap between the two is not lost. */
+    volatile bool on_cpu;
+    int cpu;                        /* the pCPU that picked it last */
 };
 
 static inline struct sched_vcpu *sched_vcpu(const struct vcpu *v)

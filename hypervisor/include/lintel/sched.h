@@ -16,6 +16,10 @@ void sched_destroy_vcpu(struct vcpu *v);
 void sched_wake(struct vcpu *v);
 /* The vCPU must stop running (blocked, paused, down, domain dying). */
 void sched_sleep(struct vcpu *v);
+/* As sched_sleep, and returns once v is off every pCPU with its state saved
+ * (unless v is the caller's own vCPU, or it became runnable again): for
+ * pausing and destroying a domain whose vCPUs may run on other pCPUs. */
+void sched_sleep_sync(struct vcpu *v);
 /* SCHEDOP_yield: give up the rest of the time slice. */
 void sched_yield(void);
 /* Picks the next vCPU on this pCPU and switches to it if it differs; called

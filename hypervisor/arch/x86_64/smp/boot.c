@@ -146,7 +146,7 @@ static bool start_cpu(unsigned cpu, uint32_t apic_id)
 }
 
 /* Set to 1 to let APs run guest vCPUs (see ap_start). */
-#define SMP_GUESTS_ON_APS 0
+#define SMP_GUESTS_ON_APS 1
 
 static __noreturn void ap_idle(void)
 {
