@@ -269,9 +269,10 @@ void domain_pause(struct domain *d)
     spin_lock(&d->lock);
     d->pause_count++;
     spin_unlock(&d->lock);
+    /* Synchronous, as on Xen: the caller changes what the vCPUs run on. */
     for (unsigned i = 0; i < d->max_vcpus; i++)
         if (d->vcpus[i])
-            sched_sleep(d->vcpus[i]);
+            sched_sleep_sync(d->vcpus[i]);
 }
 
 void domain_unpause(struct domain *d)
@@ -359,9 +360,10 @@ void domain_destroy(struct domain *d)
     }
     d->state = DOMAIN_DYING;
     spin_unlock(&d->lock);
+    /* No pCPU may still run on, or save into, what is freed below. */
     for (unsigned i = 0; i < d->max_vcpus; i++)
         if (d->vcpus[i])
-            sched_sleep(d->vcpus[i]);
+            sched_sleep_sync(d->vcpus[i]);
     evtchn_destroy_domain(d);
     /*
      * Grants before memory: the domain's own mappings of others' grants
