@@ -3,7 +3,7 @@
 A two-CPU host running the credit scheduler: pinning dom0's vCPU 0 to CPU 1
 must move it there (the hypervisor reports where each vCPU is), and credit
 weight/cap must read back as set. Bad values are refused before the
-hypervisor sees them. Lintel is an expected failure until dom0 boots there.
+hypervisor sees them.
 """
 import time
 
@@ -12,12 +12,9 @@ import pytest
 from harness.marks import hypervisors
 from harness.qemu import Machine
 
-# Lintel runs dom0 on one pCPU and lacks setvcpuaffinity and vCPU hot-plug.
+# Lintel expectations (none left: dom0 has a vCPU per pCPU and they move when pinned).
 LINTEL_XFAIL_TESTS = {
-    "test_pinning_moves_the_vcpu": "one pCPU, no setvcpuaffinity yet (issue 6)",
-    "test_pin_refuses_what_the_host_lacks": "no setvcpuaffinity yet (issue 10)",
     "test_credit_weight_and_cap_round_trip": "credit parameters not fully wired yet (issue 6)",
-    "test_vcpu_set_takes_dom0_vcpus_offline_and_back": "one pCPU: dom0 has one vCPU (issue 6)",
 }
 
 
