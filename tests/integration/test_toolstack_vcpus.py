@@ -12,10 +12,8 @@ import pytest
 from harness.marks import hypervisors
 from harness.qemu import Machine
 
-# Lintel expectations (none left: dom0 has a vCPU per pCPU and they move when pinned).
-LINTEL_XFAIL_TESTS = {
-    "test_credit_weight_and_cap_round_trip": "credit parameters not fully wired yet (issue 6)",
-}
+# Lintel expectations: none left (dom0 has a vCPU per pCPU; they move when pinned).
+LINTEL_XFAIL_TESTS = {}
 
 
 @pytest.fixture(scope="module", params=hypervisors())
