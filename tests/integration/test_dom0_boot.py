@@ -16,11 +16,7 @@ from harness.qemu import Machine
 CONFIGS = [("xen", 1), ("xen", 2), ("lintel", 1), ("lintel", 2)]
 
 # (test name, CPUs) -> why Lintel cannot pass it yet.
-LINTEL_GAPS = {
-    ("test_dom0_has_one_vcpu_per_cpu", 2):
-        "dom0 gets one vCPU: every pCPU comes online but guest vCPUs run on the "
-        "boot CPU only (the stock kernel's second vCPU hangs on an AP; issue 6)",
-}
+LINTEL_GAPS = {}
 
 # W+X: dom0's layout must leave nothing mapped that Linux's boot clean-up
 # cannot reach (the p2m list at INIT_P2M and the initrd unmapped, as on Xen).

@@ -21,8 +21,6 @@ def lintel(name, hv_args, smp, **kwargs):
     return Machine(hv="lintel", name=f"smp-{name}", hv_args=hv_args, smp=smp, **kwargs)
 
 
-@pytest.mark.xfail(strict=True, reason="Lintel answers 'unknown debug key' to 'p' at HEAD although "
-                   "smp/ipi.c registers it at boot (found at the session's end, not investigated)")
 def test_four_cpus_come_online_and_answer_calls():
     with lintel("four", "loglvl=all nodom0", smp=4) as m:
         m.start()

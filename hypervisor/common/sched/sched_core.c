@@ -51,8 +51,12 @@ static DEFINE_PER_CPU(volatile bool, resched);
 static DEFINE_PER_CPU(uint64_t, running_since);
 static DEFINE_PER_CPU(struct timer, slice_timer);
 static DEFINE_PER_CPU(bool, slice_timer_ready);
-/* Runs its idle vCPU (a wake-up may kick it). */
+/* Runs its idle vCPU and nobody kicked it yet (a wake-up may kick it). */
 static DEFINE_PER_CPU(volatile bool, cpu_idle);
+/* Time this pCPU ran guest vCPUs (busy_ns, plus now - busy_since while busy). */
+static DEFINE_PER_CPU(uint64_t, busy_ns);
+static DEFINE_PER_CPU(uint64_t, busy_since);
+static DEFINE_PER_CPU(bool, busy);
 
 static void slice_end(void *unused)
 {
@@ -389,6 +393,51 @@ void sched_wait_context_saved(struct vcpu *next)
         cpu_relax();
 }
 
+/* Lock held: this pCPU starts or stops running guest vCPUs at now. */
+static void account_busy(bool busy, uint64_t now)
+{
+    if (busy == this_cpu(busy))
+        return;
+    if (busy)
+        this_cpu(busy_since) = now;
+    else
+        this_cpu(busy_ns) += now - this_cpu(busy_since);
+    this_cpu(busy) = busy;
+}
+
+uint64_t sched_cpu_idle_ns(unsigned cpu)
+{
+    unsigned long flags;
+    uint64_t now, busy;
+
+    if (!cpu_is_online(cpu))
+        return 0;
+    flags = spin_lock_irqsave(&sched_lock);
+    now = (uint64_t)now_ns();
+    busy = per_cpu(busy_ns, cpu) + (per_cpu(busy, cpu) ? now - per_cpu(busy_since, cpu) : 0);
+    spin_unlock_irqrestore(&sched_lock, flags);
+    return busy < now ? now - busy : 0;
+}
+
+void sched_affinity_changed(struct vcpu *v)
+{
+    struct sched_vcpu *sv = sched_vcpu(v);
+    unsigned long flags;
+
+    if (!sv)
+        return;
+    flags = spin_lock_irqsave(&sched_lock);
+    sync_affinity(v);
+    /* Running where it may no longer run: its pCPU requeues it at once. */
+    if (sv->on_cpu && sv->credit.affinity_mask &&
+        !(sv->credit.affinity_mask & CPUMASK_CPU(sv->cpu))) {
+        per_cpu(resched, sv->cpu) = true;
+        if ((unsigned)sv->cpu != smp_processor_id())
+            smp_send_kick((unsigned)sv->cpu);
+    }
+    spin_unlock_irqrestore(&sched_lock, flags);
+}
+
 void schedule(void)
 {
     struct vcpu *prev = current_vcpu(), *next;
@@ -405,6 +454,7 @@ void schedule(void)
     timer_set(this_slice_timer(), (s_time_t)(now + slice));
     this_cpu(running_since) = now;
     this_cpu(cpu_idle) = is_idle_vcpu(next);
+    account_busy(!is_idle_vcpu(next), now);
     if (next == prev) {
         spin_unlock_irqrestore(&sched_lock, flags);
         return;

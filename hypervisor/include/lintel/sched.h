@@ -20,6 +20,11 @@ void sched_sleep(struct vcpu *v);
  * (unless v is the caller's own vCPU, or it became runnable again): for
  * pausing and destroying a domain whose vCPUs may run on other pCPUs. */
 void sched_sleep_sync(struct vcpu *v);
+/* The toolstack changed v->affinity_hard: a vCPU running where it may no
+ * longer run is moved at once. */
+void sched_affinity_changed(struct vcpu *v);
+/* Time since boot pCPU cpu ran no guest vCPU (XEN_SYSCTL_getcpuinfo). */
+uint64_t sched_cpu_idle_ns(unsigned cpu);
 /* SCHEDOP_yield: give up the rest of the time slice. */
 void sched_yield(void);
 /* Picks the next vCPU on this pCPU and switches to it if it differs; called

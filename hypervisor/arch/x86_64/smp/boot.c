@@ -4,8 +4,9 @@
  * other than ourselves, up to maxcpus= (nosmp: none). Each AP gets a
  * stack block and a GDT from the frame allocator, runs trampoline.S into
  * long mode and then ap_start(), which sets up its descriptor tables,
- * APIC, timer and PV entry, says "CPU<n> online" and idles in hlt until
- * the scheduler gives it work (sched_start, as the boot CPU's idle vCPU).
+ * APIC, timer and PV entry, says "CPU<n> online" and enters the scheduler
+ * (sched_start, as the boot CPU does once dom0 is built): guest vCPUs run
+ * on every pCPU.
  */
 #include <lintel/acpi.h>
 #include <lintel/apic.h>
@@ -145,9 +146,6 @@ static bool start_cpu(unsigned cpu, uint32_t apic_id)
     return false;
 }
 
-/* Set to 1 to let APs run guest vCPUs (see ap_start). */
-#define SMP_GUESTS_ON_APS 1
-
 static __noreturn void ap_idle(void)
 {
     for (;;) {
@@ -214,13 +212,9 @@ void ap_start(void)
     local_irq_enable();
     while (!__atomic_load_n(&all_started, __ATOMIC_ACQUIRE))
         cpu_relax();
-    /*
-     * Taking guests from the shared run queue (sched_start) works for the
-     * smp test kernel with two vCPUs on two pCPUs, but the stock kernel's
-     * second vCPU hangs at bring-up there: until that is found, APs only
-     * answer IPIs (TLB shootdowns, kicks) and run their own timers.
-     */
-    if (SMP_GUESTS_ON_APS)
-        sched_start();
-    ap_idle();
+    /* Without dom0 there is nothing to schedule, and the idle loop's
+     * debug keys (no scheduler running) stay true. */
+    if (boot_options.nodom0)
+        ap_idle();
+    sched_start();
 }
