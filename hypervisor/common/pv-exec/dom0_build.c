@@ -19,6 +19,7 @@
 #include <lintel/pv_kernel_notes.h>
 #include <lintel/pv_mm.h>
 #include <lintel/setup.h>
+#include <lintel/smp.h>
 #include <lintel/xz.h>
 #include <public/xen.h>
 
@@ -107,12 +108,15 @@ static uint64_t choose_nr_pages(void)
     return pages;
 }
 
-/* dom0_max_vcpus=<n> or <min>-<max>; one when not given. */
+/* One per online pCPU, within dom0_max_vcpus=<n> or <min>-<max> (Xen's rule). */
 static unsigned dom0_vcpus(void)
 {
-    unsigned n = boot_options.dom0_max_vcpus_max ? boot_options.dom0_max_vcpus_max
-                                                 : boot_options.dom0_max_vcpus_min;
+    unsigned n = nr_online_cpus();
 
+    if (boot_options.dom0_max_vcpus_min)
+        n = MAX(n, boot_options.dom0_max_vcpus_min);
+    if (boot_options.dom0_max_vcpus_max)
+        n = MIN(n, boot_options.dom0_max_vcpus_max);
     return MIN(MAX(n, 1u), (unsigned)DOMAIN_MAX_VCPUS);
 }
 
