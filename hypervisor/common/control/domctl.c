@@ -12,11 +12,12 @@
 #include <lintel/hypercall_handlers.h>
 #include <lintel/lib.h>
 #include <lintel/sched.h>
+#include <lintel/smp.h>
 #include <lintel/vcpu_time.h>
 #include <public/vcpu.h>
 
-/* Lintel schedules on the boot CPU only: every affinity map is {0}. */
-#define HOST_NR_CPUS 1
+/* Guests run on every online pCPU: affinity maps cover them all. */
+#define HOST_NR_CPUS nr_online_cpus()
 
 static long domctl_getdomaininfo(struct xen_domctl *op)
 {
@@ -93,7 +94,7 @@ static long domctl_getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *
     vcpu_runstate_get(v, &rs);
     vi->online = v->online;
     vi->blocked = v->blocked;
-    vi->running = v == current_vcpu();
+    vi->running = vcpu_is_running(v);
     vi->cpu_time = rs.time[RUNSTATE_running];
     vi->cpu = v->processor < 0 ? 0 : (uint32_t)v->processor;
     return 0;

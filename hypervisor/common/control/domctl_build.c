@@ -16,6 +16,7 @@
 #include <lintel/mm.h>
 #include <lintel/pv_exec.h>
 #include <lintel/pv_mm.h>
+#include <lintel/sched.h>
 #include <public/errno.h>
 
 /* The last id handed out: ids are not reused at once, as on Xen. */
@@ -168,5 +169,6 @@ long domctl_setvcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *va
         v->affinity_hard = hard;
     if (va->flags & XEN_VCPUAFFINITY_SOFT)
         v->affinity_soft = soft;
+    sched_affinity_changed(v);
     return 0;
 }

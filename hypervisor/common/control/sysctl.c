@@ -12,11 +12,12 @@
 #include <lintel/mm.h>
 #include <lintel/printk.h>
 #include <lintel/pv_mm.h>
+#include <lintel/smp.h>
 #include <lintel/time.h>
 #include <public/sysctl.h>
 
-/* Lintel schedules on the boot CPU only. */
-#define HOST_NR_CPUS 1
+/* Guests run on every online pCPU (numbered 0..n-1, never taken down). */
+#define HOST_NR_CPUS nr_online_cpus()
 
 static long sysctl_physinfo(struct xen_sysctl_physinfo *pi)
 {

@@ -9,6 +9,7 @@
 #include <lintel/guest_access.h>
 #include <lintel/lib.h>
 #include <lintel/mm.h>
+#include <lintel/sched.h>
 #include <lintel/time.h>
 #include <lintel/vcpu_time.h>
 #include <public/errno.h>
@@ -74,35 +75,14 @@ long sysctl_cpupool_op(struct xen_sysctl_cpupool_op *op, unsigned nr_cpus)
     }
 }
 
-/*
- * Idle time of the pCPU: the time since boot no vCPU ran. With every vCPU
- * on the boot CPU, that is uptime less the running time of all of them.
- */
-static uint64_t idle_ns(void)
-{
-    uint64_t busy = 0, now = (uint64_t)now_ns();
-
-    for (struct domain *d = control_domain_from(0); d;
-         d = (uint32_t)d->id + 1 < DOMID_FIRST_RESERVED ? control_domain_from((domid_t)(d->id + 1))
-                                                        : NULL)
-        for (unsigned i = 0; i < d->max_vcpus; i++) {
-            struct vcpu_runstate_info rs;
-
-            if (!d->vcpus[i])
-                continue;
-            vcpu_runstate_get(d->vcpus[i], &rs);
-            busy += rs.time[RUNSTATE_running];
-        }
-    return busy < now ? now - busy : 0;
-}
-
 long sysctl_getcpuinfo(struct xen_sysctl_getcpuinfo *op, unsigned nr_cpus)
 {
     uint64_t dst = (uint64_t)(uintptr_t)op->info.p;
     uint32_t n = MIN(op->max_cpus, (uint32_t)nr_cpus);
 
     for (uint32_t cpu = 0; cpu < n; cpu++) {
-        struct xen_sysctl_cpuinfo info = { .idletime = nr_cpus == 1 ? idle_ns() : 0 };
+        /* The time since boot no vCPU ran there (the scheduler counts it). */
+        struct xen_sysctl_cpuinfo info = { .idletime = sched_cpu_idle_ns(cpu) };
 
         if (copy_to_guest(dst + cpu * sizeof(info), &info, sizeof(info)))
             return -XEN_EFAULT;
