@@ -1,15 +1,22 @@
-"""Several pCPUs on Lintel (issue 6): every CPU QEMU gives is brought up,
-maxcpus= and nosmp limit them, and the APs answer cross-CPU calls: the 'p'
-debug key runs a TLB shootdown on every online CPU and counts who ran it.
-(Two vCPUs on two CPUs: test_kernels.py boots the smp kernel with -smp 2.)
+"""Several pCPUs (issue 6).
 
-Lintel-only: these are the hypervisor's own boot lines and debug keys.
-Each test is one short boot without dom0.
+Lintel-only, each a short boot without dom0: every CPU QEMU gives is
+brought up, maxcpus= and nosmp limit them, and the APs answer cross-CPU
+calls (the 'p' debug key runs a TLB shootdown on every online CPU and counts
+who ran it).
+
+On both hypervisors: the smp_wake test kernel as a four-vCPU dom0 on four
+pCPUs (a ring of wake-ups between vCPUs blocked on other pCPUs, and all
+four running at once). Two vCPUs on two CPUs: test_kernels.py boots the smp
+kernel with -smp 2; the stock kernel with two: test_dom0_boot.py.
 """
+import os
 import re
 
 import pytest
 
+from harness import paths
+from harness.marks import hypervisors
 from harness.qemu import Machine
 
 READY = r"Lintel: ready"
@@ -59,3 +66,20 @@ def test_maxcpus_and_nosmp_limit_the_cpus():
             assert line in text
         assert "CPU1 online" not in text
 
+
+
+@pytest.mark.parametrize("hv", hypervisors())
+def test_four_vcpus_wake_each_other_and_run_at_once(hv):
+    kernel = paths.test_kernel("smp_wake")
+    if not os.path.exists(kernel):
+        pytest.fail(f"{kernel} is missing: run make -C tests/kernels")
+    machine = Machine(hv=hv, name=f"smp-wake-{hv}", dom0_kernel=kernel, dom0_args="",
+                      dom0_image=None, memory_mb=256, dom0_mem_mb=64, smp=4)
+    machine.hv_args += " dom0_max_vcpus=4"
+    with machine as m:
+        m.start()
+        m.expect(r"smp_wake: Lintel PV test kernel", timeout=60)
+        verdict = m.expect(r"RESULT: (PASS|FAIL \((\d+) failed\))", timeout=120)
+        failures = [line for line in m.console_text().splitlines() if line.startswith("FAIL ")]
+        assert verdict.group(1) == "PASS", "\n".join(failures)
+        m.wait_exit(timeout=30)
