@@ -36,6 +36,8 @@ def test_four_cpus_come_online_and_answer_calls():
         flushed = m.expect(r"TLB shootdown self-test: (\d+) of (\d+) CPUs flushed",
                            timeout=60)
         assert flushed.group(1) == flushed.group(2) == "4"
+        # The per-CPU lines follow over the serial line: wait for the last.
+        m.expect(r"CPU3: \d+ kicks, \d+ calls", timeout=30)
         # The APs report in whatever order they get there, some after the
         # boot CPU's "ready"; all have once they answered the shootdown.
         text = m.console_text()
