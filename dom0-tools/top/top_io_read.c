@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "top_io.h"
 
@@ -72,6 +73,15 @@ static void read_kernel_vbd(const char *dir, struct top_io *io)
 {
     char path[PATH_MAX + 32], text[32];
 
+    /*
+     * dom0's kernel lists every backend device in the store here, also those
+     * a userspace backend (lintel-blkback) serves; only one bound to Linux's
+     * blkback has statistics.
+     */
+    snprintf(path, sizeof(path), "%s/statistics", dir);
+    if (access(path, F_OK) < 0)
+        return;
+    io->vbds++;
     for (size_t i = 0; i < sizeof(kernel_counters) / sizeof(kernel_counters[0]); i++) {
         snprintf(path, sizeof(path), "%s/statistics/%s", dir, kernel_counters[i]);
         if (read_small_file(path, text, sizeof(text)))
@@ -83,6 +93,7 @@ static void read_lintel_vbd(const char *dir, struct top_io *io)
 {
     char path[PATH_MAX + 32], text[512];
 
+    io->vbds++;
     snprintf(path, sizeof(path), "%s/statistics", dir);
     if (read_small_file(path, text, sizeof(text)))
         top_io_add_vbd_text(io, text);
@@ -103,7 +114,6 @@ static void read_vbds(const char *root, bool kernel, struct top_sample *s)
         if (!top_io_parse_vbd_name(e->d_name, &domid, &devid) || !(io = io_of(s, domid)))
             continue;
         snprintf(dir, sizeof(dir), "%s/%s", root, e->d_name);
-        io->vbds++;
         if (kernel)
             read_kernel_vbd(dir, io);
         else

@@ -23,6 +23,7 @@ raw disk files in dom0, the store, the backend processes, the guest kernel's
 own interfaces, ping replies, md5 sums computed at both ends.
 """
 import gzip
+import json
 import os
 import re
 import shutil
@@ -336,6 +337,34 @@ def test_tcp_domu_to_dom0_intact(net):
     after = tap_counts(net, "rx")
     # The guest's GSO packets reach the host stack whole (feature-gso-tcpv4 honoured).
     assert (after[0] - before[0]) / (after[1] - before[1]) > 1514
+
+
+def blkback_counters(m, dom):
+    """lintel-blkback's counters file for the root disk, as {name: value}."""
+    out = m.check(f"cat /run/lintel/vbd-{dom}-{XVDA}/statistics")
+    return {k: int(v) for k, v in re.findall(r"(?m)^(\w+) (\d+)$", out)}
+
+
+def test_lintel_top_shows_the_domains_disk_and_network_traffic(net):
+    """lintel-top's device columns against what the backends count (issue 11):
+    the root disk's reads since boot and the two transfers above."""
+    m = net
+    dom = domid(m)
+    disk_before = blkback_counters(m, dom)
+    tap_rx, tap_tx = tap_counts(m, "rx")[0], tap_counts(m, "tx")[0]
+    out = m.check("lintel-top --json -i 1 -d 1", timeout=60)
+    frame = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+    row = next(d for d in frame["domains"] if d["name"] == NAME)
+    disk_after = blkback_counters(m, dom)
+    assert (row["nets"], row["vbds"]) == (1, 1), row
+    # The guest booted from the disk: reads; its boot note: writes.
+    assert disk_before["rd_req"] <= row["vbd_rd"] <= disk_after["rd_req"]
+    assert disk_before["wr_sect"] <= row["vbd_wsect"] <= disk_after["wr_sect"]
+    assert row["vbd_rd"] > 0 and row["vbd_rsect"] >= row["vbd_rd"]
+    # The domain's side: what dom0's tap received, the domain sent.
+    assert row["net_tx_kib"] >= QUICK_MIB * 1024 and row["net_rx_kib"] >= QUICK_MIB * 1024
+    assert abs(row["net_tx_kib"] - tap_rx // 1024) < 64, (row, tap_rx)
+    assert abs(row["net_rx_kib"] - tap_tx // 1024) < 64, (row, tap_tx)
 
 
 @pytest.mark.soak
