@@ -19,6 +19,8 @@ struct sim_dom {
 };
 
 static struct credit_sched sched;
+/* What simulate() left running (out of the queue): the next pick's prev. */
+static struct credit_vcpu *sim_running;
 
 static void sim_dom_add(struct sim_dom *sd, unsigned weight, unsigned cap)
 {
@@ -46,6 +48,7 @@ static uint64_t simulate(uint64_t start, uint64_t duration)
             now += slice;
         }
     }
+    sim_running = cur;
     return now;
 }
 
@@ -125,7 +128,7 @@ static void woken_vcpu_with_credit_is_boosted_and_preempts(void **state)
     now = simulate(0, 95000000ULL);
     /* io blocks; busy runs; io wakes with credit left. */
     credit_sleep(&sched, &io.v);
-    cur = credit_pick(&sched, 0, NULL, now, &slice);
+    cur = credit_pick(&sched, 0, sim_running, now, &slice);
     assert_ptr_equal(cur, &busy.v);
     credit_burn(cur, 1000000);
     io.v.credit = 5000000;
@@ -197,8 +200,83 @@ static void params_are_validated(void **state)
     sim_dom_add(&a, 256, 0);
     assert_int_equal(credit_set_params(&sched, &a.d, 0, 0), -XEN_EINVAL);
     assert_int_equal(credit_set_params(&sched, &a.d, 65536, 0), -XEN_EINVAL);
-    assert_int_equal(credit_set_params(&sched, &a.d, 256, 201), -XEN_EINVAL);
-    assert_int_equal(credit_set_params(&sched, &a.d, 256, 200), 0);
+    /* Xen's credit takes any cap; only the tools refuse caps above 100 per vCPU. */
+    assert_int_equal(credit_set_params(&sched, &a.d, 256, 0x10000), -XEN_EINVAL);
+    assert_int_equal(credit_set_params(&sched, &a.d, 65535, 201), 0);
+    assert_int_equal(a.d.weight, 65535);
+    assert_int_equal(a.d.cap, 201);
+}
+
+static void tslice_is_bounded_and_used(void **state)
+{
+    struct sim_dom a, b;
+    struct credit_vcpu *cur;
+    uint64_t slice;
+
+    (void)state;
+    credit_sched_init(&sched, 1, 0);
+    assert_int_equal(credit_set_tslice(&sched, 999999), -XEN_EINVAL);
+    assert_int_equal(credit_set_tslice(&sched, 1000000001), -XEN_EINVAL);
+    assert_int_equal(credit_set_tslice(&sched, 5000000), 0);
+    sim_dom_add(&a, 256, 0);
+    sim_dom_add(&b, 256, 0);
+    credit_wake(&sched, &a.v, NULL);
+    credit_wake(&sched, &b.v, NULL);
+    /* Past the first refill both have credit beyond the slice: a whole slice. */
+    cur = credit_pick(&sched, 0, NULL, CREDIT_PERIOD_NS, &slice);
+    assert_non_null(cur);
+    assert_int_equal(slice, 5000000);
+}
+
+/*
+ * A domain that wakes every 10 ms and computes 1 ms (10% of the pCPU, well
+ * under its weighted share) beside two burners with weights 256 and 512:
+ * the burners still split what it leaves 1:2, and the light one is never
+ * kept waiting behind a burner's slice (it is boosted on waking).
+ */
+static void a_light_third_domain_leaves_the_burners_1_to_2(void **state)
+{
+    struct sim_dom a, b, io;
+    struct credit_vcpu *cur = NULL;
+    uint64_t now = 0, next_wake = 0, slice, worst_wait = 0, woke_at = 0;
+    const uint64_t end = 6 * NSEC_PER_SEC_TEST, burst = 1000000, gap = 9000000;
+    double ratio;
+
+    (void)state;
+    credit_sched_init(&sched, 1, 0);
+    sim_dom_add(&a, 256, 0);
+    sim_dom_add(&b, 512, 0);
+    sim_dom_add(&io, 256, 0);
+    credit_wake(&sched, &a.v, NULL);
+    credit_wake(&sched, &b.v, NULL);
+    while (now < end) {
+        if (!io.v.runnable && now >= next_wake) {
+            credit_wake(&sched, &io.v, cur);
+            woke_at = now;
+        }
+        cur = credit_pick(&sched, 0, cur, now, &slice);
+        assert_non_null(cur);
+        if (cur == &io.v) {
+            /* From the first refill on, once it has credit. */
+            if (now > CREDIT_PERIOD_NS)
+                worst_wait = MAX(worst_wait, now - woke_at);
+            now += burst;
+            io.ran_ns += burst;
+            credit_burn(cur, burst);
+            credit_sleep(&sched, cur);
+            next_wake = now + gap;
+            continue;
+        }
+        if (!io.v.runnable && now + slice > next_wake)
+            slice = next_wake > now ? next_wake - now : 0;
+        now += slice;
+        ((struct sim_dom *)cur->owner)->ran_ns += slice;
+        credit_burn(cur, slice);
+    }
+    ratio = (double)b.ran_ns / (double)a.ran_ns;
+    assert_true(ratio > 2.0 * 0.97 && ratio < 2.0 * 1.03);
+    assert_true((double)io.ran_ns / (double)end > 0.095);
+    assert_true(worst_wait == 0);
 }
 
 static void sleeping_vcpu_is_never_picked(void **state)
@@ -305,6 +383,8 @@ int main(void)
         cmocka_unit_test(hard_affinity_is_respected),
         cmocka_unit_test(affinity_mask_limits_the_pcpus),
         cmocka_unit_test(params_are_validated),
+        cmocka_unit_test(tslice_is_bounded_and_used),
+        cmocka_unit_test(a_light_third_domain_leaves_the_burners_1_to_2),
         cmocka_unit_test(sleeping_vcpu_is_never_picked),
         cmocka_unit_test(scale_converts_ticks_to_ns_for_common_frequencies),
         cmocka_unit_test(published_record_reads_back_with_even_version),

@@ -13,6 +13,7 @@
 #include <lintel/lib.h>
 #include <lintel/sched.h>
 #include <lintel/smp.h>
+#include <lintel/sched_ctl.h>
 #include <lintel/vcpu_time.h>
 #include <public/vcpu.h>
 
@@ -85,19 +86,10 @@ static struct vcpu *domain_vcpu(struct domain *d, uint32_t id, long *rc)
 
 static long domctl_getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
 {
-    struct vcpu_runstate_info rs;
     long rc = 0;
     struct vcpu *v = domain_vcpu(d, vi->vcpu, &rc);
 
-    if (!v)
-        return rc;
-    vcpu_runstate_get(v, &rs);
-    vi->online = v->online;
-    vi->blocked = v->blocked;
-    vi->running = vcpu_is_running(v);
-    vi->cpu_time = rs.time[RUNSTATE_running];
-    vi->cpu = v->processor < 0 ? 0 : (uint32_t)v->processor;
-    return 0;
+    return v ? sched_ctl_vcpuinfo(v, vi) : rc;
 }
 
 /* Writes mask (bit n = pCPU n) as a map sized by the caller's nr_bits. */
@@ -146,33 +138,6 @@ static long domctl_setvcpuaffinity_back(struct domain *d, struct xen_domctl_vcpu
     return rc ? rc : domctl_getvcpuaffinity(d, va);
 }
 
-static long domctl_scheduler_op(struct domain *d, struct xen_domctl_scheduler_op *so)
-{
-    unsigned weight, cap;
-    long rc;
-
-    if (so->sched_id != XEN_SCHEDULER_CREDIT)
-        return -XEN_EINVAL;
-    rc = sched_get_credit(d, &weight, &cap);
-    if (rc)
-        return rc;
-    switch (so->cmd) {
-    case XEN_DOMCTL_SCHEDOP_getinfo:
-        so->u.credit.weight = (uint16_t)weight;
-        so->u.credit.cap = (uint16_t)cap;
-        return 0;
-    case XEN_DOMCTL_SCHEDOP_putinfo:
-        /* Weight 0 and cap 0xffff mean "leave as it is" (Xen's credit). */
-        if (so->u.credit.weight)
-            weight = so->u.credit.weight;
-        if (so->u.credit.cap != (uint16_t)~0u)
-            cap = so->u.credit.cap;
-        return sched_set_credit(d, weight, cap);
-    default:
-        return -XEN_EINVAL;
-    }
-}
-
 static long domctl_address_size(struct xen_domctl *op)
 {
     if (op->cmd == XEN_DOMCTL_get_address_size) {
@@ -199,7 +164,7 @@ static long domctl_on_domain(struct xen_domctl *op, struct domain *d, bool *copy
     case XEN_DOMCTL_getvcpuaffinity:
         return domctl_getvcpuaffinity(d, &op->u.vcpuaffinity);
     case XEN_DOMCTL_scheduler_op:
-        return domctl_scheduler_op(d, &op->u.scheduler_op);
+        return sched_ctl_domain(d, &op->u.scheduler_op);
     case XEN_DOMCTL_set_address_size:
     case XEN_DOMCTL_get_address_size:
         return domctl_address_size(op);

@@ -13,6 +13,7 @@
 #include <lintel/printk.h>
 #include <lintel/pv_mm.h>
 #include <lintel/smp.h>
+#include <lintel/sched_ctl.h>
 #include <lintel/time.h>
 #include <public/sysctl.h>
 
@@ -105,6 +106,8 @@ static long sysctl_dispatch(struct xen_sysctl *op, bool *copy_on_error)
         return sysctl_getdomaininfolist(&op->u.getdomaininfolist);
     case XEN_SYSCTL_readconsole:
         return sysctl_readconsole(&op->u.readconsole);
+    case XEN_SYSCTL_scheduler_op:
+        return sched_ctl_pool(&op->u.scheduler_op);
     case XEN_SYSCTL_cpupool_op:
         return sysctl_cpupool_op(&op->u.cpupool_op, HOST_NR_CPUS);
     case XEN_SYSCTL_getcpuinfo:

@@ -16,6 +16,7 @@ void credit_sched_init(struct credit_sched *s, unsigned nr_pcpus, uint64_t now)
     s->head.next = s->head.prev = &s->head;
     s->nr_pcpus = nr_pcpus ? nr_pcpus : 1;
     s->period_start = now;
+    s->tslice_ns = CREDIT_TSLICE_NS;
 }
 
 void credit_dom_init(struct credit_dom *d, struct credit_vcpu **vcpus, unsigned nr_vcpus)
@@ -25,6 +26,7 @@ void credit_dom_init(struct credit_dom *d, struct credit_vcpu **vcpus, unsigned 
     d->next_dom = NULL;
     d->vcpus = vcpus;
     d->nr_vcpus = nr_vcpus;
+    d->usage_avg = 0;
 }
 
 void credit_vcpu_init(struct credit_vcpu *v, struct credit_dom *d, void *owner)
@@ -65,7 +67,8 @@ void credit_remove_dom(struct credit_sched *s, struct credit_dom *d)
 int credit_set_params(struct credit_sched *s, struct credit_dom *d, unsigned weight,
                       unsigned cap)
 {
-    if (weight == 0 || weight > CREDIT_MAX_WEIGHT || cap > 100 * s->nr_pcpus)
+    (void)s;
+    if (weight == 0 || weight > CREDIT_MAX_WEIGHT || cap > 0xffff)
         return -XEN_EINVAL;
     d->weight = weight;
     d->cap = cap;
@@ -121,6 +124,7 @@ void credit_sleep(struct credit_sched *s, struct credit_vcpu *v)
 {
     (void)s;
     v->runnable = false;
+    v->slept_this_period = true;
     dequeue(v);
 }
 
@@ -130,6 +134,7 @@ void credit_burn(struct credit_vcpu *v, uint64_t ran_ns)
     if (v->credit < -(int64_t)CREDIT_PERIOD_NS)
         v->credit = -(int64_t)CREDIT_PERIOD_NS;
     v->ran_this_period = true;
+    v->burned_this_period += ran_ns;
     v->boosted = false;
     update_prio(v);
 }
@@ -144,37 +149,98 @@ static unsigned active_vcpus(const struct credit_dom *d)
     return n;
 }
 
-/* The domain's credit for one period: weighted share, then the cap. */
-static uint64_t dom_share(const struct credit_sched *s, const struct credit_dom *d,
-                          uint64_t total_weight, unsigned nr_active)
+/* The most a domain can burn in a period: its cap, or all its active vCPUs. */
+static uint64_t dom_peak(const struct credit_dom *d, unsigned nr_active)
 {
-    uint64_t share = CREDIT_PERIOD_NS * s->nr_pcpus * d->weight / total_weight;
+    uint64_t peak = CREDIT_PERIOD_NS * nr_active;
 
-    if (share > CREDIT_PERIOD_NS * nr_active)
-        share = CREDIT_PERIOD_NS * nr_active;
-    if (d->cap && share > CREDIT_PERIOD_NS * d->cap / 100)
-        share = CREDIT_PERIOD_NS * d->cap / 100;
-    return share;
+    if (d->cap && peak > CREDIT_PERIOD_NS * d->cap / 100)
+        peak = CREDIT_PERIOD_NS * d->cap / 100;
+    return peak;
+}
+
+/*
+ * Folds the period's use into the domain's moving average (weight 1/4) and
+ * says whether the domain blocked in it. One that never blocks wants all it
+ * can get: its use only shows what it was given.
+ */
+static bool note_usage(struct credit_dom *d)
+{
+    uint64_t used = 0;
+    bool slept = false;
+
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        struct credit_vcpu *v = d->vcpus[i];
+
+        if (!v)
+            continue;
+        used += v->burned_this_period;
+        slept |= v->slept_this_period;
+        v->burned_this_period = 0;
+        v->slept_this_period = false;
+    }
+    d->usage_avg = (3 * d->usage_avg + used) / 4;
+    return slept;
+}
+
+/*
+ * Water-filling: a domain whose recent use (or peak) is below its weighted
+ * share of what is left keeps that share and is set aside with what it
+ * uses; the rest is shared again among the others, until no more domains
+ * are set aside. Each set-aside domain gets the share it had when set
+ * aside: more than it uses, so it stays UNDER and is boosted on waking.
+ */
+static void compute_shares(struct credit_sched *s)
+{
+    uint64_t left = CREDIT_PERIOD_NS * s->nr_pcpus, weight_left = 0;
+    bool changed = true;
+
+    for (struct credit_dom *d = s->domains; d; d = d->next_dom) {
+        d->share = 0;
+        d->share_decided = !active_vcpus(d);
+        if (!d->share_decided)
+            weight_left += d->weight;
+    }
+    while (changed && weight_left) {
+        changed = false;
+        for (struct credit_dom *d = s->domains; d; d = d->next_dom) {
+            uint64_t fair, wants, peak;
+
+            if (d->share_decided)
+                continue;
+            fair = left * d->weight / weight_left;
+            peak = dom_peak(d, active_vcpus(d));
+            wants = peak;
+            if (d->sleeper)
+                wants = MIN(d->usage_avg, peak);
+            if (wants >= fair)
+                continue;
+            d->share = MIN(fair, peak);
+            d->share_decided = true;
+            left = left > wants ? left - wants : 0;
+            weight_left -= d->weight;
+            changed = true;
+        }
+    }
+    for (struct credit_dom *d = s->domains; d; d = d->next_dom)
+        if (!d->share_decided)
+            d->share = MIN(left * d->weight / weight_left, dom_peak(d, active_vcpus(d)));
 }
 
 static void refill(struct credit_sched *s)
 {
-    uint64_t total_weight = 0;
-
     for (struct credit_dom *d = s->domains; d; d = d->next_dom)
-        if (active_vcpus(d))
-            total_weight += d->weight;
-    if (!total_weight)
-        return;
+        d->sleeper = note_usage(d);
+    compute_shares(s);
     for (struct credit_dom *d = s->domains; d; d = d->next_dom) {
         unsigned n = active_vcpus(d);
         uint64_t each;
 
         if (!n)
             continue;
-        each = dom_share(s, d, total_weight, n) / n;
-        for (unsigned i = 0; i < d->nr_vcpus; i++) {
-            struct credit_vcpu *v = d->vcpus[i];
+        each = d->share / n;
+        for (unsigned j = 0; j < d->nr_vcpus; j++) {
+            struct credit_vcpu *v = d->vcpus[j];
 
             if (!v || !(v->runnable || v->ran_this_period))
                 continue;
@@ -201,6 +267,14 @@ void credit_account(struct credit_sched *s, uint64_t now)
     periods = (now - s->period_start) / CREDIT_PERIOD_NS;
     s->period_start += periods * CREDIT_PERIOD_NS;
     refill(s);
+}
+
+int credit_set_tslice(struct credit_sched *s, uint64_t tslice_ns)
+{
+    if (tslice_ns < CREDIT_MIN_TSLICE_NS || tslice_ns > CREDIT_MAX_TSLICE_NS)
+        return -XEN_EINVAL;
+    s->tslice_ns = tslice_ns;
+    return 0;
 }
 
 uint64_t credit_next_refill(const struct credit_sched *s)
@@ -230,9 +304,13 @@ struct credit_vcpu *credit_pick(struct credit_sched *s, int cpu, struct credit_v
         return NULL;
     }
     dequeue(v);
-    *slice_ns = CREDIT_TSLICE_NS;
-    /* A capped vCPU stops exactly when its share is spent. */
-    if (v->dom->cap && (uint64_t)v->credit < *slice_ns)
+    *slice_ns = s->tslice_ns;
+    /*
+     * A vCPU with credit stops when it is spent, so its priority drops on
+     * time and whoever still has credit goes first (a capped one is parked
+     * then). One that is OVER already runs a whole slice.
+     */
+    if (v->credit > 0 && (uint64_t)v->credit < *slice_ns)
         *slice_ns = MAX((uint64_t)v->credit, CREDIT_MIN_SLICE_NS);
     return v;
 }

@@ -541,6 +541,28 @@ int sched_get_credit(struct domain *d, unsigned *weight, unsigned *cap)
     return sd ? 0 : -XEN_ESRCH;
 }
 
+uint64_t sched_get_tslice(void)
+{
+    unsigned long flags = spin_lock_irqsave(&sched_lock);
+    uint64_t ns;
+
+    policy_init_once();
+    ns = policy.tslice_ns;
+    spin_unlock_irqrestore(&sched_lock, flags);
+    return ns;
+}
+
+int sched_set_tslice(uint64_t ns)
+{
+    unsigned long flags = spin_lock_irqsave(&sched_lock);
+    int rc;
+
+    policy_init_once();
+    rc = credit_set_tslice(&policy, ns);
+    spin_unlock_irqrestore(&sched_lock, flags);
+    return rc;
+}
+
 static const char *const prio_names[] = { "over", "under", "boost" };
 
 static void runqueue_key(char key)

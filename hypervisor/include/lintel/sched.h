@@ -37,11 +37,15 @@ __noreturn void sched_start(void);
 
 /*
  * Credit parameters of a domain (toolstack, sched_credit): weight 1..65535
- * (default 256), cap in percent of one pCPU (0 = none). -EINVAL for values
+ * (default 256), cap in percent of one pCPU (0 = none; any value, as on
+ * Xen). -EINVAL for values
  * out of range, -ESRCH for a domain the scheduler does not know.
  */
 int sched_set_credit(struct domain *d, unsigned weight, unsigned cap);
 int sched_get_credit(struct domain *d, unsigned *weight, unsigned *cap);
+/* The credit time slice of the pool (XEN_SYSCTL_scheduler_op), in ns. */
+uint64_t sched_get_tslice(void);
+int sched_set_tslice(uint64_t ns);
 
 /* Mechanism, from arch/x86_64/pv/: saves prev's state, loads next's (page
  * tables, GDT/LDT, segment bases, FPU lazily, kernel stack) and returns to
