@@ -131,8 +131,10 @@ void credit_sleep(struct credit_sched *s, struct credit_vcpu *v)
 void credit_burn(struct credit_vcpu *v, uint64_t ran_ns)
 {
     v->credit -= (int64_t)ran_ns;
-    if (v->credit < -(int64_t)CREDIT_PERIOD_NS)
-        v->credit = -(int64_t)CREDIT_PERIOD_NS;
+    /* Debts are kept for two periods' worth: forgiving them sooner favours
+     * whoever overran most (a late slice timer under load). */
+    if (v->credit < -2 * (int64_t)CREDIT_PERIOD_NS)
+        v->credit = -2 * (int64_t)CREDIT_PERIOD_NS;
     v->ran_this_period = true;
     v->burned_this_period += ran_ns;
     v->boosted = false;
@@ -235,19 +237,26 @@ static void refill(struct credit_sched *s)
     for (struct credit_dom *d = s->domains; d; d = d->next_dom) {
         unsigned n = active_vcpus(d);
         uint64_t each;
+        int64_t ceiling;
 
         if (!n)
             continue;
         each = d->share / n;
+        ceiling = (int64_t)CREDIT_PERIOD_NS * (d->sleeper ? 1 : 2);
         for (unsigned j = 0; j < d->nr_vcpus; j++) {
             struct credit_vcpu *v = d->vcpus[j];
 
             if (!v || !(v->runnable || v->ran_this_period))
                 continue;
             v->credit += (int64_t)each;
-            /* No banking: an idle spell must not buy a later monopoly. */
-            if (v->credit > (int64_t)CREDIT_PERIOD_NS)
-                v->credit = (int64_t)CREDIT_PERIOD_NS;
+            /*
+             * No banking: an idle spell must not buy a later monopoly. A
+             * domain that never blocked may carry two periods, so a heavy
+             * burner kept from its credit by a burst of others' work gets
+             * it back instead of losing it to the bound.
+             */
+            if (v->credit > ceiling)
+                v->credit = ceiling;
             v->ran_this_period = false;
             update_prio(v);
             if (v->queued) {
