@@ -112,6 +112,9 @@ bool credit_wake(struct credit_sched *s, struct credit_vcpu *v,
                  const struct credit_vcpu *running)
 {
     v->runnable = true;
+    /* Waking means it was blocked: the core takes a running vCPU that
+     * blocks off the CPU without credit_sleep. */
+    v->slept_this_period = true;
     v->boosted = v->credit > 0;
     update_prio(v);
     enqueue(s, v);
@@ -302,6 +305,8 @@ struct credit_vcpu *credit_pick(struct credit_sched *s, int cpu, struct credit_v
 {
     struct credit_vcpu *v;
 
+    if (prev && !prev->runnable)
+        prev->slept_this_period = true;
     credit_account(s, now);
     if (prev && prev->runnable)
         enqueue(s, prev);
