@@ -46,11 +46,7 @@ def create_domain(m, name, paused=False):
     assert status == 0, out
 
 
-@pytest.fixture(scope="module", params=hypervisors(
-    lintel_xfail_reason="xl create works on Lintel now, but spin1 is pinned to pCPU 1 (cpus = \"1\") and "
-                        "Lintel runs guest vCPUs on the boot CPU only (SMP_GUESTS_ON_APS 0): its "
-                        "cpupool holds pCPU 0 alone, so libxl refuses 'Hard affinity completely "
-                        "outside of domain's cpupool' (issue 6)"))
+@pytest.fixture(scope="module", params=hypervisors())
 def host(request):
     hv = request.param
     with Machine(hv=hv, name=f"top-{hv}", dom0_image=paths.DOM0_XENTOOLS_IMAGE, smp=2,
