@@ -8,7 +8,6 @@ while its time on a CPU is read from /proc/PID/schedstat: xentop and lintel-top
 in batch mode (-b -d 1, output to /dev/null) and lintel-top's screen (-d 1,
 drawing into a file as if it were a terminal, keys from a fifo kept open).
 Lintel has no figure until Debian's xl runs domUs on it."""
-import re
 
 from harness import paths
 from harness.qemu import Machine, MachineError
@@ -19,12 +18,14 @@ DOMAINS = 20
 RUNNING = 2
 MEASURE_S = 20
 
+# name -> (program whose pid is measured, command line). Every monitor runs in
+# a session of its own (setsid), away from the console's terminal: ncurses
+# setting up a terminal mode there could flush the harness's typed input.
 MONITORS = {
-    "lintel-top batch": "lintel-top -b -d 1 >/dev/null",
-    "xentop batch": "xentop -b -d 1 >/dev/null",
-    # stderr too: ncurses draws on stderr when stdout is no terminal, and a
-    # background job writing to the console would be stopped (SIGTTOU).
-    "lintel-top screen": "TERM=xterm lintel-top -d 1 </tmp/keys >/tmp/screen 2>&1",
+    "lintel-top batch": ("lintel-top", "lintel-top -b -d 1 >/dev/null"),
+    "xentop batch": ("xentop", "xentop -b -d 1 >/dev/null"),
+    # ncurses draws on stderr when stdout is no terminal: both into the file.
+    "lintel-top screen": ("lintel-top", "TERM=xterm lintel-top -d 1 </tmp/keys >/tmp/screen 2>&1"),
 }
 
 
@@ -40,14 +41,17 @@ def start_domains(m):
         m.check(f"xl create {paused}/tmp/bench{i}.cfg >/dev/null 2>&1", timeout=120)
 
 
-def cpu_percent(m, command):
+def cpu_percent(m, program, command):
     """Share of one CPU COMMAND used over MEASURE_S seconds of wall time."""
     # A writer that never writes: the screen's keyboard, open but silent.
-    m.check("rm -f /tmp/keys && mkfifo /tmp/keys && "
-            "{ sleep 600 > /tmp/keys & echo $! > /tmp/keys.pid; }", timeout=60)
-    m.check(f"{command} & echo $! > /tmp/monitor.pid", timeout=60)
+    m.check("rm -f /tmp/keys /tmp/mon.sh && mkfifo /tmp/keys", timeout=60)
+    m.check("sleep 600 >/tmp/keys & echo $! >/tmp/keys.pid", timeout=60)
+    # Short lines: the console's input is typed, and long lines are slow to type.
+    m.check(f"echo '{command}' >/tmp/mon.sh", timeout=60)
+    m.check("setsid sh /tmp/mon.sh </dev/null >/dev/null 2>&1 &", timeout=60)
     # The first refresh (startup, first sample) is not what an operator pays per second.
     m.check("sleep 2", timeout=60)
+    m.check(f"pidof {program} >/tmp/monitor.pid", timeout=60)
     probe = "cat /proc/$(cat /tmp/monitor.pid)/schedstat /proc/uptime /proc/$(cat /tmp/monitor.pid)/stat"
     before = m.check(probe, timeout=60)
     m.check(f"sleep {MEASURE_S}", timeout=MEASURE_S + 30)
@@ -78,7 +82,8 @@ def measure():
         listed = m.check("xl list | tail -n +2 | wc -l", timeout=30)
         if int(listed) != DOMAINS + 1:
             raise MachineError(f"xl list shows {listed} domains, not {DOMAINS + 1}")
-        return {name: cpu_percent(m, cmd) for name, cmd in MONITORS.items()}
+        return {name: cpu_percent(m, program, cmd)
+                for name, (program, cmd) in MONITORS.items()}
 
 
 def run(args):
