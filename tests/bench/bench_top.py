@@ -9,7 +9,11 @@ in batch mode (-b -d 1, output to /dev/null) and lintel-top's screen (-d 1,
 drawing into a file as if it were a terminal, keys from a fifo kept open).
 Lintel has no figure until Debian's xl runs domUs on it."""
 
+import os
+import re
+
 from harness import paths
+from harness.initramfs import image_with_files
 from harness.qemu import Machine, MachineError
 from results import Result
 
@@ -19,14 +23,38 @@ RUNNING = 2
 MEASURE_S = 20
 
 # name -> (program whose pid is measured, command line). Every monitor runs in
-# a session of its own (setsid), away from the console's terminal: ncurses
-# setting up a terminal mode there could flush the harness's typed input.
+# a session of its own (setsid), away from the console's terminal.
 MONITORS = {
     "lintel-top batch": ("lintel-top", "lintel-top -b -d 1 >/dev/null"),
     "xentop batch": ("xentop", "xentop -b -d 1 >/dev/null"),
     # ncurses draws on stderr when stdout is no terminal: both into the file.
     "lintel-top screen": ("lintel-top", "TERM=xterm lintel-top -d 1 </tmp/keys >/tmp/screen 2>&1"),
 }
+
+# The measurement runs as one script carried in dom0's image: with 20 domUs
+# running, Xen's dom0 console loses bytes of longer typed commands (seen as
+# shell syntax errors), so only "monitor-cpu N SECONDS" is typed then.
+MONITOR_SCRIPT = "/usr/bin/monitor-cpu"
+
+
+def monitor_script():
+    cases = "".join(f'  {n}) prog={prog}; cmd="{cmd}";;\n'
+                    for n, (prog, cmd) in enumerate(MONITORS.values()))
+    return ("#!/bin/sh\n"
+            "# monitor-cpu N SECONDS: runs monitor N alone in its session; prints its\n"
+            "# CPU ns (schedstat) and dom0's uptime at the start and end of the window.\n"
+            "case $1 in\n" + cases + "  *) echo unknown monitor; exit 2;;\nesac\n"
+            "rm -f /tmp/keys; mkfifo /tmp/keys\n"
+            "sleep 600 >/tmp/keys & keys=$!\n"
+            'setsid sh -c "$cmd" </dev/null >/dev/null 2>&1 &\n'
+            "sleep 2\n"
+            "pid=$(pidof $prog)\n"
+            "a=$(cut -d' ' -f1 /proc/$pid/schedstat); t0=$(cut -d' ' -f1 /proc/uptime)\n"
+            "sleep $2\n"
+            "b=$(cut -d' ' -f1 /proc/$pid/schedstat); t1=$(cut -d' ' -f1 /proc/uptime)\n"
+            "state=$(cut -d')' -f2 /proc/$pid/stat | cut -c2)\n"
+            "kill $pid $keys\n"
+            'echo "monitor $a $b $t0 $t1 $state"\n')
 
 
 def start_domains(m):
@@ -41,40 +69,25 @@ def start_domains(m):
         m.check(f"xl create {paused}/tmp/bench{i}.cfg >/dev/null 2>&1", timeout=120)
 
 
-def cpu_percent(m, program, command):
-    """Share of one CPU COMMAND used over MEASURE_S seconds of wall time."""
-    # A writer that never writes: the screen's keyboard, open but silent.
-    m.check("rm -f /tmp/keys /tmp/mon.sh && mkfifo /tmp/keys", timeout=60)
-    m.check("sleep 600 >/tmp/keys & echo $! >/tmp/keys.pid", timeout=60)
-    # Short lines: the console's input is typed, and long lines are slow to type.
-    m.check(f"echo '{command}' >/tmp/mon.sh", timeout=60)
-    m.check("setsid sh /tmp/mon.sh </dev/null >/dev/null 2>&1 &", timeout=60)
-    # The first refresh (startup, first sample) is not what an operator pays per second.
-    m.check("sleep 2", timeout=60)
-    m.check(f"pidof {program} >/tmp/monitor.pid", timeout=60)
-    probe = "cat /proc/$(cat /tmp/monitor.pid)/schedstat /proc/uptime /proc/$(cat /tmp/monitor.pid)/stat"
-    before = m.check(probe, timeout=60)
-    m.check(f"sleep {MEASURE_S}", timeout=MEASURE_S + 30)
-    after = m.check(probe, timeout=60)
-    stat = after.splitlines()[2]
+def cpu_percent(m, index, name):
+    """Share of one CPU monitor INDEX used over MEASURE_S seconds of dom0's time."""
+    out = m.check(f"monitor-cpu {index} {MEASURE_S}", timeout=MEASURE_S + 90)
+    match = re.search(r"monitor (\d+) (\d+) ([\d.]+) ([\d.]+) (\S)", out)
+    if not match:
+        raise MachineError(f"{name}: no measurement: {out[-300:]}")
     # A stopped monitor (state T) would cost nothing and prove nothing.
-    if stat[stat.rindex(")") + 2] not in "RS":
-        raise MachineError(f"{command}: not running: {stat}")
-    m.check("kill $(cat /tmp/monitor.pid) $(cat /tmp/keys.pid); true", timeout=60)
-
-    def cpu_and_uptime(text):
-        # schedstat's first field is the task's time on a CPU in ns: finer than
-        # stat's utime/stime ticks, which a once-a-second sleeper skews.
-        schedstat, uptime = text.splitlines()[:2]
-        return int(schedstat.split()[0]) / 1e9, float(uptime.split()[0])
-
-    cpu0, t0 = cpu_and_uptime(before)
-    cpu1, t1 = cpu_and_uptime(after)
+    if match.group(5) not in "RS":
+        raise MachineError(f"{name}: not running (state {match.group(5)})")
+    cpu0, cpu1 = int(match.group(1)) / 1e9, int(match.group(2)) / 1e9
+    t0, t1 = float(match.group(3)), float(match.group(4))
     return 100.0 * (cpu1 - cpu0) / (t1 - t0)
 
 
 def measure():
-    with Machine(hv="xen", name="bench-top-xen", dom0_image=paths.DOM0_XENTOOLS_IMAGE, smp=2,
+    image = image_with_files(paths.DOM0_XENTOOLS_IMAGE,
+                             {MONITOR_SCRIPT: (monitor_script(), 0o755)},
+                             os.path.join(paths.BUILD, "bench", "dom0-top.cpio.gz"))
+    with Machine(hv="xen", name="bench-top-xen", dom0_image=image, smp=2,
                  dom0_args="console=hvc0 earlyprintk=xen lintel.store=xenstored") as m:
         m.start()
         m.wait_shell(timeout=240)
@@ -82,8 +95,7 @@ def measure():
         listed = m.check("xl list | tail -n +2 | wc -l", timeout=30)
         if int(listed) != DOMAINS + 1:
             raise MachineError(f"xl list shows {listed} domains, not {DOMAINS + 1}")
-        return {name: cpu_percent(m, program, cmd)
-                for name, (program, cmd) in MONITORS.items()}
+        return {name: cpu_percent(m, n, name) for n, name in enumerate(MONITORS)}
 
 
 def run(args):
