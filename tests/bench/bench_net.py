@@ -28,6 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 from harness import paths  # noqa: E402
 from harness.qemu import Machine  # noqa: E402
+from harness.shell import shell_quote, wait_for  # noqa: E402
 from results import Result  # noqa: E402
 
 MIB = 8
@@ -99,27 +100,10 @@ def netdomu_dom0_image(tmp_path):
     return str(out)
 
 
-def wait_for(machine, command, pattern, timeout=120):
-    """Runs COMMAND in dom0 until its output matches PATTERN; returns the match."""
-    deadline = time.monotonic() + timeout
-    out = ""
-    while time.monotonic() < deadline:
-        out, _ = machine.run(command, timeout=60)
-        m = re.search(pattern, out)
-        if m:
-            return m
-        time.sleep(2)
-    machine.fail(f"`{command}` never matched {pattern!r}; last output:\n{out}")
-
-
 def in_domu(machine, command, timeout=120):
     """COMMAND run by the domU's shell server; its output, through the network."""
     return machine.check(f"echo {shell_quote(command)} | timeout {timeout} nc {DOMU_IP} 5000",
                          timeout=timeout + 30)
-
-
-def shell_quote(text):
-    return "'" + text.replace("'", "'\\''") + "'"
 
 
 SUBJECTS = ("lintel-netback", "xen-netback")

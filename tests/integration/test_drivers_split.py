@@ -35,6 +35,7 @@ import pytest
 from harness import paths
 from harness.marks import hypervisors
 from harness.qemu import Machine
+from harness.shell import shell_quote, wait_for
 
 NAME = "drv"
 XVDA = 51712   # Xen's device numbers for xvda..xvdd
@@ -204,23 +205,6 @@ def store_read(machine, path):
     return out.strip().splitlines()[-1].strip() if out.strip() else ""
 
 
-def wait_for(machine, command, pattern, timeout=120):
-    """Runs COMMAND in dom0 until its output matches PATTERN; returns the match."""
-    deadline = time.monotonic() + timeout
-    out = ""
-    while time.monotonic() < deadline:
-        out, _ = machine.run(command, timeout=60)
-        m = re.search(pattern, out)
-        if m:
-            return m
-        time.sleep(2)
-    machine.fail(f"`{command}` never matched {pattern!r}; last output:\n{out}")
-
-
-def shell_quote(text):
-    return "'" + text.replace("'", "'\\''") + "'"
-
-
 def in_domu(machine, command, timeout=120):
     """COMMAND run by the domU's shell server; its output, through the network."""
     return machine.check(f"echo {shell_quote(command)} | timeout {timeout} nc {DOMU_IP} 5000",
@@ -347,9 +331,11 @@ def blkback_counters(m, dom):
 
 def test_lintel_top_shows_the_domains_disk_and_network_traffic(net):
     """lintel-top's device columns against what the backends count (issue 11):
-    the root disk's reads since boot and the two transfers above."""
+    the root disk's reads since boot, the network traffic so far."""
     m = net
     dom = domid(m)
+    # Some KiB each way whatever ran before (the columns count whole KiB).
+    m.check(f"ping -c 4 -s 1400 -W 5 {DOMU_IP}", timeout=60)
     disk_before = blkback_counters(m, dom)
     tap_rx, tap_tx = tap_counts(m, "rx")[0], tap_counts(m, "tx")[0]
     out = m.check("lintel-top --json -i 1 -d 1", timeout=60)
@@ -362,7 +348,9 @@ def test_lintel_top_shows_the_domains_disk_and_network_traffic(net):
     assert disk_before["wr_sect"] <= row["vbd_wsect"] <= disk_after["wr_sect"]
     assert row["vbd_rd"] > 0 and row["vbd_rsect"] >= row["vbd_rd"]
     # The domain's side: what dom0's tap received, the domain sent.
-    assert row["net_tx_kib"] >= QUICK_MIB * 1024 and row["net_rx_kib"] >= QUICK_MIB * 1024
+    # Traffic there is (the fixture reached the domU's server); how much depends on
+    # which tests ran before, so the tap's own counters are the measure.
+    assert row["net_tx_kib"] >= 5 and row["net_rx_kib"] >= 5, row
     assert abs(row["net_tx_kib"] - tap_rx // 1024) < 64, (row, tap_rx)
     assert abs(row["net_rx_kib"] - tap_tx // 1024) < 64, (row, tap_tx)
 
