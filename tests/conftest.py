@@ -20,7 +20,7 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        mark_lintel_dom0_xfail(item, config.getoption("--run-soak"))
+        mark_lintel_dom0_xfail(item)
     if config.getoption("--run-soak"):
         return
     skip = pytest.mark.skip(reason="soak test: run with make soak")
@@ -29,27 +29,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def mark_lintel_dom0_xfail(item, soak):
+def mark_lintel_dom0_xfail(item):
     """What Lintel cannot pass yet in a module whose tests share one booted
     machine per hypervisor (a module-scoped fixture parametrized "xen"/"lintel"):
     LINTEL_DOM0_XFAIL = "reason" for the whole module, or LINTEL_XFAIL_TESTS =
     {"test_name": "reason"} for single tests. Those tests' Lintel cases become
-    strict expected failures (harness.marks.lintel_xfail).
-    LINTEL_NOT_RUN = "reason": the whole module's Lintel cases are expected to
-    fail but so slowly (minutes of timeouts) that `make test` does not run
-    them; `make soak` runs them as strict expected failures, so the day they
-    pass is still noticed."""
+    strict expected failures (harness.marks.lintel_xfail)."""
     callspec = getattr(item, "callspec", None)
     if not callspec or "lintel" not in callspec.params.values():
-        return
-    not_run = getattr(item.module, "LINTEL_NOT_RUN", None)
-    if not_run:
-        if soak:
-            item.add_marker(pytest.mark.soak)
-            item.add_marker(lintel_xfail(not_run))
-        else:
-            item.add_marker(pytest.mark.xfail(run=False, reason=f"Lintel (not run; make soak "
-                                                                f"runs it): {not_run}"))
         return
     reason = getattr(item.module, "LINTEL_DOM0_XFAIL", None)
     reason = getattr(item.module, "LINTEL_XFAIL_TESTS", {}).get(item.originalname, reason)
