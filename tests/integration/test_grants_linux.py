@@ -23,15 +23,14 @@
 Both programs are built here and appended to dom0's initramfs as one more
 cpio archive.
 """
-import gzip
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
 from harness import paths
+from harness.initramfs import image_with_files, read_bytes
 from harness.marks import hypervisors
 from harness.qemu import Machine, without_hypervisor_lines
 
@@ -52,16 +51,6 @@ def build(source, name):
     subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-I", KERNELS_DIR,
                     "-o", binary, source], check=True)
     return binary
-
-
-def newc_entry(name, mode, data=b""):
-    """One cpio 'newc' record (the initramfs format), padded to 4 bytes."""
-    fields = [0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name) + 1, 0]
-    header = b"070701" + b"".join(b"%08X" % f for f in fields)
-    record = header + name.encode() + b"\0"
-    record += b"\0" * (-len(record) % 4)
-    record += data + b"\0" * (-len(data) % 4)
-    return record
 
 
 # Shell helpers in dom0: every typed character costs time under emulation,
@@ -96,23 +85,16 @@ gnt-free
 
 
 def image_with_programs():
-    """dom0's image with both programs appended (Linux unpacks every archive
-    of a concatenated initramfs in order)."""
-    if not os.path.exists(paths.DOM0_IMAGE):
-        pytest.fail(f"{paths.DOM0_IMAGE} is missing: run make")
-    archive = newc_entry("usr", 0o40755) + newc_entry("usr/bin", 0o40755)
+    """dom0's image with both programs and the helper scripts appended."""
+    files = {}
     for source, name in ((SELFTEST_SOURCE, "gnt-selftest"), (PEER_SOURCE, "gnt-peer")):
-        with open(build(source, name), "rb") as f:
-            archive += newc_entry(f"usr/bin/{name}", 0o100755, f.read())
+        files[f"/usr/bin/{name}"] = (read_bytes(build(source, name)), 0o755)
     for name, script in HELPERS.items():
-        archive += newc_entry(f"usr/bin/{name}", 0o100755, script.encode())
-    archive += newc_entry("TRAILER!!!", 0)
-    image = os.path.join(OUT, "dom0-grants.cpio.gz")
-    with open(image, "wb") as out:
-        with open(paths.DOM0_IMAGE, "rb") as base:
-            shutil.copyfileobj(base, out)
-        out.write(gzip.compress(archive))
-    return image
+        files[f"/usr/bin/{name}"] = (script, 0o755)
+    try:
+        return image_with_files(paths.DOM0_IMAGE, files, os.path.join(OUT, "dom0-grants.cpio.gz"))
+    except FileNotFoundError as missing:
+        pytest.fail(str(missing))
 
 
 @pytest.fixture(scope="module", params=hypervisors())
