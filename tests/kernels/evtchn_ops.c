@@ -3,7 +3,10 @@
  * the errors Xen 4.17 gives: VIRQ_DEBUG and global VIRQs, bind_vcpu,
  * port 0 and double close, send on ports that cannot send, unmask of a
  * closed port, SCHEDOP_poll on a pending port and its limits, and
- * EVTCHNOP_reset closing everything.
+ * EVTCHNOP_reset closing everything; the refusals of bind_interdomain
+ * (no such domain, a port already bound, a port kept for another domain),
+ * of bind_pirq for dom0 (no such pirq, one never mapped), of status and
+ * reset naming a missing domain, and the 2-level ABI's port limit.
  */
 #include "lib/kernel.h"
 #include "lib/events.h"
@@ -14,7 +17,13 @@
 
 const char kernel_name[] = "evtchn_ops";
 
-#define NO_SUCH_VCPU 5
+#define NO_SUCH_VCPU   5
+#define NO_SUCH_DOMAIN 0x7000
+#define BEYOND_PIRQS   (1u << 24)
+/* dom0 never mapped it (PHYSDEVOP_map_pirq), and it is no legacy ISA line. */
+#define UNMAPPED_PIRQ  200
+/* The 2-level ABI names ports with 64 words of 64 bits. */
+#define TWO_LEVEL_PORTS 4096
 
 static long evtchn_op(unsigned int cmd, void *arg)
 {
@@ -167,6 +176,50 @@ TEST(poll_returns_at_once_for_a_pending_port)
     event_port_set_mask(ipi.port, 0);
 }
 
+TEST(bind_interdomain_refusals)
+{
+    struct evtchn_bind_interdomain bind = { .remote_dom = NO_SUCH_DOMAIN, .remote_port = 1 };
+    struct evtchn_alloc_unbound for_other = { .dom = DOMID_SELF, .remote_dom = NO_SUCH_DOMAIN };
+    evtchn_port_t unbound = alloc_loopback_unbound();
+
+    EXPECT_ERRNO(evtchn_op(EVTCHNOP_bind_interdomain, &bind), XEN_ESRCH);
+    bind = (struct evtchn_bind_interdomain){ .remote_dom = DOMID_SELF, .remote_port = unbound };
+    EXPECT_OK(evtchn_op(EVTCHNOP_bind_interdomain, &bind));
+    /* The unbound end is taken now: a second binder finds it interdomain. */
+    EXPECT_ERRNO(evtchn_op(EVTCHNOP_bind_interdomain, &bind), XEN_EINVAL);
+    EXPECT_EQ(port_status(unbound, 0), EVTCHNSTAT_interdomain);
+    /* A port kept for another domain is not ours to bind. */
+    EXPECT_OK(evtchn_op(EVTCHNOP_alloc_unbound, &for_other));
+    bind.remote_port = for_other.port;
+    EXPECT_ERRNO(evtchn_op(EVTCHNOP_bind_interdomain, &bind), XEN_EINVAL);
+    EXPECT_EQ(port_status(for_other.port, 0), EVTCHNSTAT_unbound);
+    bind.remote_port = 100000;
+    EXPECT_ERRNO(evtchn_op(EVTCHNOP_bind_interdomain, &bind), XEN_EINVAL);
+}
+
+TEST(bind_pirq_refusals_leave_no_port_behind)
+{
+    struct evtchn_bind_pirq beyond = { .pirq = BEYOND_PIRQS };
+    struct evtchn_bind_pirq unmapped = { .pirq = UNMAPPED_PIRQ };
+    evtchn_port_t before = alloc_loopback_unbound();
+    struct evtchn_close close = { .port = before };
+
+    EXPECT_OK(evtchn_op(EVTCHNOP_close, &close));
+    EXPECT_ERRNO(evtchn_op(EVTCHNOP_bind_pirq, &beyond), XEN_EINVAL);
+    EXPECT_ERRNO(evtchn_op(EVTCHNOP_bind_pirq, &unmapped), XEN_EPERM);
+    /* Neither refusal kept the port it would have used. */
+    EXPECT_EQ(alloc_loopback_unbound(), before);
+}
+
+TEST(status_and_reset_of_a_missing_domain)
+{
+    struct evtchn_status st = { .dom = NO_SUCH_DOMAIN, .port = 1 };
+    struct evtchn_reset reset = { .dom = NO_SUCH_DOMAIN };
+
+    EXPECT_ERRNO(evtchn_op(EVTCHNOP_status, &st), XEN_ESRCH);
+    EXPECT_ERRNO(evtchn_op(EVTCHNOP_reset, &reset), XEN_ESRCH);
+}
+
 TEST(reset_closes_every_port)
 {
     struct evtchn_reset reset = { .dom = DOMID_SELF };
@@ -178,5 +231,27 @@ TEST(reset_closes_every_port)
     EXPECT_EQ(port_status(unbound, 0), EVTCHNSTAT_closed);
     EXPECT_EQ(port_status(ipi.port, 0), EVTCHNSTAT_closed);
     /* Ports are handed out from the bottom again. */
+    EXPECT_EQ(alloc_loopback_unbound(), 1);
+}
+
+TEST(ports_run_out_at_the_two_level_limit)
+{
+    struct evtchn_alloc_unbound alloc = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+    struct evtchn_reset reset = { .dom = DOMID_SELF };
+    struct evtchn_close close = { .port = 77 };
+    evtchn_port_t last = 0;
+    long rc;
+
+    while ((rc = evtchn_op(EVTCHNOP_alloc_unbound, &alloc)) == 0 && alloc.port < 2 * TWO_LEVEL_PORTS)
+        last = alloc.port;
+    EXPECT_EQ(rc, -XEN_ENOSPC);
+    EXPECT_EQ(last, TWO_LEVEL_PORTS - 1);
+    EXPECT_EQ(port_status(TWO_LEVEL_PORTS - 1, 0), EVTCHNSTAT_unbound);
+    /* Freeing one makes room for exactly one. */
+    EXPECT_OK(evtchn_op(EVTCHNOP_close, &close));
+    EXPECT_OK(evtchn_op(EVTCHNOP_alloc_unbound, &alloc));
+    EXPECT_EQ(alloc.port, 77);
+    EXPECT_ERRNO(evtchn_op(EVTCHNOP_alloc_unbound, &alloc), XEN_ENOSPC);
+    EXPECT_OK(evtchn_op(EVTCHNOP_reset, &reset));
     EXPECT_EQ(alloc_loopback_unbound(), 1);
 }
