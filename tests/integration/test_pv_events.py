@@ -2,10 +2,14 @@
 the PV test kernels evtchn_ops and timers booted as dom0.
 
 Xen 4.17 is the oracle: the kernels' expectations are what it does. The
-timers kernel also checks timer accuracy in guest time: of up to 30 10 ms
-singleshots none is early and the best lands within 10 ms (2 ms in the
-soak run, which wants a quiet host); it prints the measured lateness as
-"note" lines, which end up in build/test-logs/.
+timers kernel also checks timer accuracy in guest time as issue 6 words it:
+of up to 30 10 ms singleshots none fires before its deadline and the best
+lands within 2 ms of it (single samples under emulation on a shared host
+are late by host stalls: see timers.c); it prints the measured lateness as
+a "note" line, which ends up in build/test-logs/.
+
+Every machine here has two pCPUs (-smp 2), as issue 6 asks of its tests;
+the one-vCPU kernels then run beside an idle pCPU.
 """
 import os
 
@@ -19,13 +23,13 @@ from harness.qemu import Machine
 EVENT_KERNELS = ["evtchn_ops", "timers", "evtchn_fifo"]
 
 
-def run_event_kernel(hv, kernel, dom0_args=""):
+def run_event_kernel(hv, kernel):
     path = paths.test_kernel(kernel)
     if not os.path.exists(path):
         pytest.fail(f"{path} is missing: run make -C tests/kernels")
     with Machine(hv=hv, name=f"pv-events-{kernel}-{hv}", dom0_kernel=path,
-                 dom0_args=dom0_args, dom0_image=None, memory_mb=256,
-                 dom0_mem_mb=64) as machine:
+                 dom0_args="", dom0_image=None, memory_mb=256,
+                 dom0_mem_mb=64, smp=2) as machine:
         machine.start()
         machine.expect(rf"{kernel}: Lintel PV test kernel", timeout=20)
         verdict = machine.expect(r"RESULT: (PASS|FAIL \((\d+) failed\))", timeout=60)
@@ -39,14 +43,6 @@ def run_event_kernel(hv, kernel, dom0_args=""):
 @pytest.mark.parametrize("kernel", EVENT_KERNELS)
 def test_event_kernel_passes(hv, kernel):
     run_event_kernel(hv, kernel)
-
-
-# The 2 ms bound of issue 6 holds on a quiet host only: a loaded one (seen: a
-# load of 9 on 2 cores) delays every wake-up of Xen 4.17 by 5 ms or more.
-@pytest.mark.soak
-@pytest.mark.parametrize("hv", hypervisors())
-def test_singleshot_within_2ms_on_a_quiet_host(hv):
-    run_event_kernel(hv, "timers", dom0_args="strict_timing")
 
 
 @pytest.mark.parametrize("hv", hypervisors())

@@ -60,24 +60,25 @@ TEST(setup)
 }
 
 /*
- * The host running QEMU is shared and emulation makes the wake-up path
- * slow, so single samples are late by host hiccups (seen on Xen 4.17 with
- * a loaded host: a median of 16 ms, a maximum of 58 ms, the best of seven
- * 5 ms, and on a host with a load of 9 on 2 cores the best of thirty).
- * Every sample must be on or after the deadline and the best one within
- * 2 ms of it with "strict_timing" on the command line (for a quiet host:
- * the soak run), within 10 ms otherwise: a timer rounded up to a coarse
- * tick or armed late fails either. Sampling stops at the first such one.
+ * Issue 6: a 10 ms singleshot fires after >= 10 ms and within 2 ms of it, in
+ * guest time. The host running QEMU is shared and emulation makes the
+ * wake-up path slow, so single samples are late by host hiccups that no
+ * hypervisor controls (seen on Xen 4.17 at a host load of 7.5 on 2 cores: a
+ * worst of 44 ms, one sample in five within 2 ms; once, on a load of 9, a
+ * best of 5 ms among thirty). So every sample must be on or after its
+ * deadline and the best one within 2 ms of it: a timer rounded up to a
+ * coarse tick, or armed late, fails that. Sampling stops at the first
+ * sample within the bound once MIN_SAMPLES are in.
  */
 #define MIN_SAMPLES 5
 #define MAX_SAMPLES 30
+#define LATENESS_BOUND (2 * MS)
 
 TEST(singleshot_10ms_fires_on_time_in_guest_time)
 {
-    int strict = string_contains((const char *)start_info->cmd_line, "strict_timing");
-    int64_t bound = (int64_t)((strict ? 2 : 10) * MS);
+    int64_t bound = (int64_t)LATENESS_BOUND;
     int64_t best = INT64_MAX, worst = 0;
-    int early = 0, missed = 0, n;
+    int early = 0, missed = 0, within = 0, n;
 
     for (n = 0; n < MAX_SAMPLES && (n < MIN_SAMPLES || best >= bound); n++) {
         uint64_t deadline;
@@ -89,11 +90,13 @@ TEST(singleshot_10ms_fires_on_time_in_guest_time)
         late = (int64_t)(block_until_timer(500 * MS) - deadline);
         missed += !event_seen(timer_port);
         early += late < 0;
+        within += late >= 0 && late < bound;
         best = late < best ? late : best;
         worst = late > worst ? late : worst;
     }
-    testfw_note(testfw_current, "lateness ns over %d samples: best %lld worst %lld (bound %lld)",
-                n, (long long)best, (long long)worst, (long long)bound);
+    testfw_note(testfw_current, "lateness ns over %d samples: best %lld worst %lld (bound %lld), "
+                "%d within the bound", n, (long long)best, (long long)worst, (long long)bound,
+                within);
     EXPECT_EQ(missed, 0);
     EXPECT_EQ(early, 0);
     EXPECT_TRUE(best < bound);
