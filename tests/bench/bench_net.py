@@ -167,7 +167,7 @@ def wait_connected(m, backend, timeout=240):
 def run_lintel(m):
     m.check("lintel create /root/net.cfg", timeout=120)
     dom = int(m.check("lintel domid netdomu").strip().splitlines()[-1])
-    m.check(f"ip addr add {DOM0_IP}/24 dev xenbr0")
+    host_side(m)
     wait_connected(m, f"/local/domain/0/backend/vif/{dom}/0")
     figures = measure(m)
     m.check("lintel destroy netdomu", timeout=60)
@@ -181,13 +181,16 @@ def attach_kernel(m, dom):
     fe = f"/local/domain/{dom}/device/vif/0"
     # libxl writes them in one transaction; one by one, each side's state must come
     # last, since a kernel driver probes the device as soon as its state reads 1.
+    # The frontend's state before the backend's: xen-netback reads it at probe,
+    # and a missing one reads as XenbusStateUnknown, on which it closes and
+    # unregisters the device (so no vif ever appeared).
     keys = [(fe, "backend", be), (fe, "backend-id", "0"), (fe, "handle", "0"),
             (fe, "mac", DOMU_MAC),
             (be, "frontend", fe), (be, "frontend-id", str(dom)), (be, "online", "1"),
             (be, "handle", "0"), (be, "mac", DOMU_MAC),
             (be, "bridge", "xenbr0"), (be, "type", "vif"),
             (be, "script", "/etc/xen/scripts/vif-bridge"),   # xen-netback refuses a vif without it
-            (be, "state", "1"), (fe, "state", "1")]
+            (fe, "state", "1"), (be, "state", "1")]
     for path, key, value in keys:
         m.check(f"lintel-store write {path}/{key} '{value}'")
         if key == "backend":
@@ -202,8 +205,16 @@ def attach_kernel(m, dom):
     m.check(f"lintel-store write {be}/hotplug-status connected")
 
 
+def host_side(m):
+    """xenbr0 up with dom0's address, whichever backend (or nobody yet) made it."""
+    m.check("[ -e /sys/class/net/xenbr0 ] || brctl addbr xenbr0; ip link set xenbr0 up")
+    m.check(f"ip addr show dev xenbr0 | grep -q ' {DOM0_IP}/' || "
+            f"ip addr add {DOM0_IP}/24 dev xenbr0")
+
+
 def run_kernel(m):
     m.check("cd /root/modules && for f in $(cat order); do insmod $f; done; cd /root")
+    host_side(m)
     m.check("lintel create /root/novif.cfg", timeout=120)
     dom = int(m.check("lintel domid benchdomu").strip().splitlines()[-1])
     attach_kernel(m, dom)
