@@ -49,7 +49,7 @@ static int set_host_mac(int sock, const char *name)
 static int open_tap(const char *name, bool *vnet, const char **why)
 {
     struct ifreq ifr;
-    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC), rc;
 
     if (fd < 0) {
         *why = "opening /dev/net/tun (is the tun module loaded?)";
@@ -58,21 +58,20 @@ static int open_tap(const char *name, bool *vnet, const char **why)
     ifreq_named(&ifr, name);
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
     *vnet = true;
-    if (ioctl(fd, TUNSETIFF, &ifr) < 0 && errno == EINVAL) {
+    if (ioctl(fd, TUNSETIFF, &ifr) == 0)
+        return fd;
+    if (errno == EINVAL) {
         /* A kernel without vnet headers: plain frames, checksums done here. */
         ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
         *vnet = false;
-    } else {
-        return fd;
+        if (ioctl(fd, TUNSETIFF, &ifr) == 0)
+            return fd;
     }
-    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-        int rc = -errno;
-
-        *why = "creating the tap device (TUNSETIFF)";
-        close(fd);
-        return rc;
-    }
-    return fd;
+    /* EBUSY (the name is another device's), EPERM...: no tap, and the reason. */
+    rc = -errno;
+    *why = "creating the tap device (TUNSETIFF)";
+    close(fd);
+    return rc;
 }
 
 static int join_bridge(int sock, const char *bridge, const char *ifname, const char **why)

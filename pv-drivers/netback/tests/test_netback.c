@@ -288,6 +288,42 @@ static void test_tx_malformed_sizes(void **state)
     assert_int_equal(f->pkt.n_requests, 2);
 }
 
+/* The sizes a frame can claim at the edges: nothing, and the field's 64 KiB limit. */
+static void test_tx_size_edges(void **state)
+{
+    struct tx_fixture *f = *state;
+
+    put_tx(f, 1, 0, 0, 1, 0);                        /* an empty frame */
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
+    assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
+    assert_non_null(strstr(f->pkt.why, "Ethernet header"));
+    tx_packet_consume(&f->back, &f->pkt);
+
+    put_tx(f, 1, 0, 0, 2, 65535);                    /* 64 KiB claimed in one page */
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
+    assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
+    assert_non_null(strstr(f->pkt.why, "page boundary"));
+    tx_packet_consume(&f->back, &f->pkt);
+
+    /* 65535 bytes over 16 pages: the largest frame the protocol can say. */
+    put_tx(f, 1, 1, NETTXF_more_data, 3, 65535);
+    for (uint16_t i = 0; i < 15; i++)
+        put_tx(f, 10 + i, 0, i < 14 ? NETTXF_more_data : 0, (uint16_t)(4 + i), 4096);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
+    assert_int_equal(f->pkt.verdict, TX_PACKET_OK);
+    assert_int_equal(f->pkt.n_data, 16);
+    assert_int_equal(f->pkt.data[0].size, 65535 - 15 * 4096);
+    tx_packet_consume(&f->back, &f->pkt);
+
+    /* The same 64 KiB in 19 slots: past the 18 accepted, refused whole. */
+    put_tx(f, 1, 0, NETTXF_more_data, 30, 65535);
+    for (uint16_t i = 0; i < 18; i++)
+        put_tx(f, 40 + i, 0, i < 17 ? NETTXF_more_data : 0, (uint16_t)(31 + i), 3600);
+    tx_packet_parse(&f->back, publish(f), 0, &f->pkt);
+    assert_int_equal(f->pkt.verdict, TX_PACKET_BAD);
+    assert_int_equal(f->pkt.n_requests, 19);
+}
+
 static void test_tx_too_many_slots_consumed_whole(void **state)
 {
     struct tx_fixture *f = *state;
@@ -721,6 +757,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tx_extra_bad_types, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_tx_extra_missing_is_incomplete, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_tx_malformed_sizes, tx_setup, tx_teardown),
+        cmocka_unit_test_setup_teardown(test_tx_size_edges, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_tx_too_many_slots_consumed_whole, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_tx_endless_packet_breaks_ring, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_tx_prod_overrun_refused, tx_setup, tx_teardown),
