@@ -41,8 +41,10 @@ static int write_file(const struct blk_stats_file *f, const struct blk_counters 
     if (!out)
         return -errno;
     fprintf(out, "rd_req %" PRIu64 "\nwr_req %" PRIu64 "\nrd_sect %" PRIu64 "\nwr_sect %" PRIu64
-            "\nf_req %" PRIu64 "\nds_req %" PRIu64 "\n", c->reads, c->writes, c->sectors_read,
-            c->sectors_written, c->flushes, c->discards);
+            "\nf_req %" PRIu64 "\nds_req %" PRIu64 "\ninflight_peak %" PRIu64
+            "\npersistent_grants %" PRIu64 "\npersistent_hits %" PRIu64 "\n", c->reads, c->writes,
+            c->sectors_read, c->sectors_written, c->flushes, c->discards, c->inflight_peak,
+            c->persistent_grants, c->persistent_hits);
     if (fclose(out) != 0 || rename(tmp, path) < 0) {
         int err = errno;
 

@@ -3,7 +3,8 @@
  * device, /run/lintel/vbd-DOMID-DEVID/statistics, with one "name value" line
  * per counter under the names Linux's in-kernel blkback uses in sysfs
  * (rd_req, wr_req, rd_sect, wr_sect, f_req, ds_req), so a monitor treats
- * both backends alike. Rewritten at most once a second and replaced whole
+ * both backends alike; then lintel-blkback's own (inflight_peak,
+ * persistent_grants, persistent_hits). Rewritten at most once a second and replaced whole
  * (write, then rename), so a reader never sees half a file.
  */
 #ifndef LINTEL_BLK_STATS_FILE_H
@@ -18,6 +19,9 @@
 
 struct blk_counters {
     uint64_t reads, writes, sectors_read, sectors_written, flushes, discards;
+    /* lintel-blkback's own: the most requests served at once, the persistent
+     * grants mapped now and how many segments found theirs already mapped. */
+    uint64_t inflight_peak, persistent_grants, persistent_hits;
 };
 
 struct blk_stats_file {

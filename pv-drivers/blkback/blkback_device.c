@@ -44,7 +44,7 @@ static int blkback_setup(struct xenbus_backend *be)
     };
     rc = rc ?: xenbus_backend_write(be, "feature-flush-cache", "1");
     rc = rc ?: xenbus_backend_write(be, "feature-barrier", "0");
-    rc = rc ?: xenbus_backend_write(be, "feature-persistent", "0");
+    rc = rc ?: xenbus_backend_write(be, "feature-persistent", "1");
     rc = rc ?: xenbus_backend_write(be, "feature-max-indirect-segments", "%u",
                                     BLK_MAX_INDIRECT_SEGMENTS);
     rc = rc ?: xenbus_backend_write(be, "max-ring-page-order", "%u", BLKBACK_MAX_RING_ORDER);
@@ -81,6 +81,27 @@ static int check_protocol(struct blkback *b)
     return rc;
 }
 
+/* Linux's blkfront writes feature-persistent=1 when it will reuse its grants. */
+static void negotiate_persistent(struct blkback *b)
+{
+    unsigned long wanted = 0;
+
+    xenbus_frontend_read_uint(&b->be, "feature-persistent", 1, &wanted);
+    b->persistent = wanted == 1;
+    if (b->persistent)
+        blk_pgrant_init(&b->pgrants, BLK_PGRANT_MAX, &blkback_pgrant_ops, b);
+}
+
+/* Every job idle, no flush waiting. */
+static void reset_jobs(struct blkback *b)
+{
+    b->nr_free_jobs = 0;
+    for (unsigned int j = BLKBACK_JOBS; j-- > 0;)
+        b->free_jobs[b->nr_free_jobs++] = j;
+    b->held_job = -1;
+    blk_inflight_init(&b->inflight, BLKBACK_JOBS);
+}
+
 static int publish_geometry(struct blkback *b)
 {
     int rc = xenbus_backend_write(&b->be, "sectors", "%llu",
@@ -114,6 +135,8 @@ static int blkback_connect(struct xenbus_backend *be)
         return rc;
     }
     BACK_RING_ATTACH(&b->ring, (blkif_sring_t *)b->ring_map.addr, 0, count * GRANT_PAGE_SIZE);
+    reset_jobs(b);
+    negotiate_persistent(b);
     if ((rc = event_channel_bind(&b->evtchn, be->domid, port)) < 0) {
         backend_log("cannot bind the frontend's event channel %u: %s", port, strerror(-rc));
         grant_unmap(&b->gnt, &b->ring_map);
@@ -125,8 +148,9 @@ static int blkback_connect(struct xenbus_backend *be)
         grant_unmap(&b->gnt, &b->ring_map);
         return rc;
     }
-    backend_log("ring of %u page%s (%u slots), event channel %u", count, count > 1 ? "s" : "",
-                RING_SIZE(&b->ring), port);
+    backend_log("ring of %u page%s (%u slots), event channel %u, %u requests at once, "
+                "persistent grants %s", count, count > 1 ? "s" : "", RING_SIZE(&b->ring), port,
+                BLKBACK_JOBS, b->persistent ? "on" : "off");
     return 0;
 }
 
@@ -135,7 +159,17 @@ static void blkback_disconnect(struct xenbus_backend *be)
     struct blkback *b = be->driver;
 
     backend_loop_remove(b->loop, b->evtchn.fd);
+    /* The workers may still be writing into granted pages. */
+    blkback_drain(b);
     event_channel_unbind(&b->evtchn);
+    if (b->persistent)
+        backend_log("unmapping %u persistent grants (%llu segments found theirs mapped, "
+                    "%llu maps, %llu evictions)", b->pgrants.mapped,
+                    (unsigned long long)b->pgrants.stats.hits,
+                    (unsigned long long)b->pgrants.stats.maps,
+                    (unsigned long long)b->pgrants.stats.evictions);
+    blk_pgrant_clear(&b->pgrants);
+    b->persistent = false;
     grant_unmap(&b->gnt, &b->ring_map);
     memset(&b->ring, 0, sizeof(b->ring));
     /* The last second's requests would otherwise never reach the file. */
@@ -147,6 +181,29 @@ static void blkback_disconnect(struct xenbus_backend *be)
                 (unsigned long long)b->stats.bytes_written,
                 (unsigned long long)b->stats.flushes, (unsigned long long)b->stats.discards);
 }
+
+static int map_one(void *ctx, uint32_t gref, void **addr, uint64_t *handle)
+{
+    struct blkback *b = ctx;
+    struct grant_mapping m;
+    int rc = grant_map(&b->gnt, b->be.domid, &gref, 1, true, &m);
+
+    if (rc == 0) {
+        *addr = m.addr;
+        *handle = m.index;
+    }
+    return rc;
+}
+
+static void unmap_one(void *ctx, void *addr, uint64_t handle)
+{
+    struct blkback *b = ctx;
+    struct grant_mapping m = { .addr = addr, .index = handle, .count = 1 };
+
+    grant_unmap(&b->gnt, &m);
+}
+
+const struct blk_pgrant_ops blkback_pgrant_ops = { .map = map_one, .unmap = unmap_one };
 
 const struct xenbus_backend_ops blkback_ops = {
     .setup = blkback_setup,

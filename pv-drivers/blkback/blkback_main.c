@@ -30,11 +30,14 @@ static int parse_id(const char *text, const char *what, unsigned long max, uint3
     return 0;
 }
 
+/* Each job's data buffer is only touched as far as its requests reach. */
 static int allocate_buffers(struct blkback *b)
 {
-    if (posix_memalign((void **)&b->data, GRANT_PAGE_SIZE,
-                       (size_t)BLK_MAX_SEGMENTS * GRANT_PAGE_SIZE) ||
-        posix_memalign((void **)&b->indirect, GRANT_PAGE_SIZE,
+    for (unsigned int j = 0; j < BLKBACK_JOBS; j++)
+        if (posix_memalign((void **)&b->jobs[j].data, GRANT_PAGE_SIZE,
+                           (size_t)BLK_MAX_SEGMENTS * GRANT_PAGE_SIZE))
+            return -ENOMEM;
+    if (posix_memalign((void **)&b->indirect, GRANT_PAGE_SIZE,
                        BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST * GRANT_PAGE_SIZE))
         return -ENOMEM;
     return 0;
@@ -78,6 +81,11 @@ int main(int argc, char **argv)
     b.evtchn.fd = -1;
     if (allocate_buffers(&b) < 0 || open_devices(&b) < 0)
         return 1;
+    if ((rc = work_pool_start(&b.pool, BLKBACK_THREADS, blkback_run_job, &b)) < 0) {
+        backend_log("cannot start the I/O threads: %s", strerror(-rc));
+        return 1;
+    }
+    backend_loop_add(&loop, work_pool_fd(&b.pool), blkback_on_jobs_done, &b);
     if (xenbus_backend_open(&b.be, "vbd", domid, devid, &blkback_ops, &b) < 0)
         return 1;
     backend_loop_add(&loop, xenbus_backend_fd(&b.be), on_store, &b.be);
@@ -86,6 +94,7 @@ int main(int argc, char **argv)
         backend_log("poll failed: %s", strerror(-rc));
     backend_log("exiting");
     xenbus_backend_close(&b.be);
+    work_pool_stop(&b.pool);
     blk_disk_close(&b.disk);
     blk_stats_file_remove(&b.stats_file);
     return rc < 0 ? 1 : 0;

@@ -45,7 +45,8 @@ static void test_file_has_linux_blkback_names(void **state)
 {
     struct blk_stats_file f;
     struct blk_counters c = { .reads = 3, .writes = 4, .sectors_read = 24, .sectors_written = 40,
-                              .flushes = 1, .discards = 2 };
+                              .flushes = 1, .discards = 2, .inflight_peak = 5,
+                              .persistent_grants = 33, .persistent_hits = 900 };
     char path[128], text[256];
 
     (void)state;
@@ -53,7 +54,8 @@ static void test_file_has_linux_blkback_names(void **state)
     blk_stats_file_update(&f, &c, false);
     snprintf(path, sizeof(path), "%s/vbd-7-51712/statistics", root);
     read_counters(path, text, sizeof(text));
-    assert_string_equal(text, "rd_req 3\nwr_req 4\nrd_sect 24\nwr_sect 40\nf_req 1\nds_req 2\n");
+    assert_string_equal(text, "rd_req 3\nwr_req 4\nrd_sect 24\nwr_sect 40\nf_req 1\nds_req 2\n"
+                              "inflight_peak 5\npersistent_grants 33\npersistent_hits 900\n");
     blk_stats_file_remove(&f);
     assert_int_equal(access(path, F_OK), -1);
 }

@@ -4,10 +4,14 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <errno.h>
 #include <limits.h>
+#include <poll.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "ring_index.h"
+#include "work_pool.h"
 #include "xenbus_decide.h"
 
 static void test_pending_counts_across_wraparound(void **state)
@@ -181,9 +185,83 @@ static void test_names(void **state)
     assert_string_equal(xenbus_action_name(XENBUS_CONNECT), "connect");
 }
 
+/* ---- the worker pool ---- */
+
+struct pool_record {
+    unsigned int runs[WORK_POOL_MAX_JOBS];
+    pthread_t thread[WORK_POOL_MAX_JOBS];
+};
+
+static void record_run(void *ctx, unsigned int job)
+{
+    struct pool_record *r = ctx;
+
+    /* Long enough that the other threads pick up jobs meanwhile. */
+    usleep(2000);
+    r->runs[job]++;
+    r->thread[job] = pthread_self();
+}
+
+static void test_pool_runs_every_job_once_and_hands_it_back(void **state)
+{
+    static struct work_pool pool;
+    static struct pool_record rec;
+    unsigned int seen[WORK_POOL_MAX_JOBS] = { 0 }, jobs[WORK_POOL_MAX_JOBS], got = 0;
+    bool several_threads = false;
+
+    (void)state;
+    assert_int_equal(work_pool_start(&pool, 4, record_run, &rec), 0);
+    for (unsigned int round = 0; round < 3; round++) {
+        for (unsigned int j = 0; j < 16; j++)
+            work_pool_submit(&pool, j);
+        for (unsigned int taken = 0; taken < 16;) {
+            struct pollfd p = { .fd = work_pool_fd(&pool), .events = POLLIN };
+
+            /* The fd is how a poll loop learns of completions. */
+            assert_int_equal(poll(&p, 1, 5000), 1);
+            unsigned int n = work_pool_take_done(&pool, jobs, WORK_POOL_MAX_JOBS, false);
+
+            for (unsigned int i = 0; i < n; i++)
+                seen[jobs[i]]++;
+            taken += n;
+            got += n;
+        }
+    }
+    assert_int_equal(got, 48);
+    for (unsigned int j = 0; j < 16; j++) {
+        assert_int_equal(seen[j], 3);
+        assert_int_equal(rec.runs[j], 3);
+        if (!pthread_equal(rec.thread[j], rec.thread[0]))
+            several_threads = true;
+    }
+    assert_true(several_threads);
+    /* Nothing left: the fd no longer polls readable. */
+    struct pollfd p = { .fd = work_pool_fd(&pool), .events = POLLIN };
+    assert_int_equal(poll(&p, 1, 0), 0);
+    assert_int_equal(work_pool_take_done(&pool, jobs, WORK_POOL_MAX_JOBS, false), 0);
+    work_pool_stop(&pool);
+}
+
+static void test_pool_take_done_can_wait(void **state)
+{
+    static struct work_pool pool;
+    static struct pool_record rec;
+    unsigned int jobs[4];
+
+    (void)state;
+    assert_int_equal(work_pool_start(&pool, 2, record_run, &rec), 0);
+    work_pool_submit(&pool, 9);
+    assert_int_equal(work_pool_take_done(&pool, jobs, 4, true), 1);
+    assert_int_equal(jobs[0], 9);
+    work_pool_stop(&pool);
+    assert_int_equal(work_pool_start(&pool, 0, record_run, &rec), -EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pool_runs_every_job_once_and_hands_it_back),
+        cmocka_unit_test(test_pool_take_done_can_wait),
         cmocka_unit_test(test_pending_counts_across_wraparound),
         cmocka_unit_test(test_pending_refuses_overrun_and_rewind),
         cmocka_unit_test(test_store_values),
