@@ -3,7 +3,8 @@ Xen's in-kernel xen-blkback, on the same image file, in one run on Xen 4.17.
 
 The domU's initramfs carries blkbench (pv-drivers/blkback/tools/blkbench.c),
 started at boot by lintel.run=: it waits for /dev/xvdb, then runs sequential
-1 MiB and random 4 KiB reads and writes with O_DIRECT, a few seconds each.
+1 MiB and random 4 KiB reads and writes with O_DIRECT, a few seconds each, then
+random 4 KiB from 8 processes at once (several requests in flight).
 - lintel-blkback: `lintel block-attach` the image file as xvdb.
 - xen-blkback: the module is loaded in dom0, the image goes on /dev/loop0, and
   the same store entries are written by hand with physical-device (the kernel
@@ -29,7 +30,9 @@ XVDB = 51728
 FIGURES = [("seq-write", "MiB/s", "sequential write, 1 MiB O_DIRECT"),
            ("seq-read", "MiB/s", "sequential read, 1 MiB O_DIRECT"),
            ("rand-write-4k", "IOPS", "random write, 4 KiB O_DIRECT"),
-           ("rand-read-4k", "IOPS", "random read, 4 KiB O_DIRECT")]
+           ("rand-read-4k", "IOPS", "random read, 4 KiB O_DIRECT"),
+           ("rand-write-4k-qd8", "IOPS", "random write, 4 KiB O_DIRECT, 8 at once"),
+           ("rand-read-4k-qd8", "IOPS", "random read, 4 KiB O_DIRECT, 8 at once")]
 
 RUNNER = f"""#!/bin/sh
 while [ ! -b /dev/xvdb ]; do sleep 1; done
