@@ -23,7 +23,6 @@ reads back and flushes.
 """
 import hashlib
 import re
-import time
 
 import pytest
 
@@ -56,13 +55,62 @@ def config(name, extra, disks):
                       'on_poweroff = "destroy"', 'on_crash = "destroy"', ""])
 
 
-# fe-wait FILE PATTERN SECONDS: until FILE matches PATTERN (grep -E); prints
-# FILE and waited=0|124. One short typed command per wait.
-FE_WAIT = """#!/bin/sh
-timeout "$3" sh -c 'until grep -a -q -E -e "$1" "$2" 2>/dev/null; do sleep 1; done' _ "$2" "$1"
-status=$?
-cat "$1"
-echo "waited=$status"
+# The whole scenario as one script in dom0 (each typed command costs seconds
+# under emulation): every result is a line "fe: KEY VALUE..." for the tests.
+FE_RUN = r"""#!/bin/sh
+D=/root/fe
+LOGS=/var/log/lintel
+BACK=/local/domain/0/backend/vbd
+wait_log() {  # FILE PATTERN SECONDS: whether FILE came to match PATTERN
+    timeout "$3" sh -c 'until grep -a -q -E -e "$1" "$2" 2>/dev/null; do sleep 1; done' _ "$2" "$1"
+}
+md5() {  # NAME IMAGE SECTOR COUNT
+    echo "fe: md5 $1 $3 $4 $(dd if=$D/$2 bs=512 skip=$3 count=$4 2>/dev/null | md5sum | cut -c1-32)"
+}
+alive() {  # DOMID DEVID: how many backend processes serve it
+    ps -o args | grep -c "^[^ ]*lintel-blkback $1 $2\$"
+}
+stamp() {  # STEP: dom0's uptime, to see where the time goes
+    echo "fe: time $1 $(cut -d' ' -f1 /proc/uptime)"
+}
+console() {  # NAME: the kernel's verdict lines and its failures
+    grep -a -E "^(FAIL |RESULT: |blkfront: )" $LOGS/console/$1.log | sed "s/^/fe: console $1 /"
+}
+
+stamp start
+lintel create $D/fe-blk.cfg >/dev/null || echo "fe: create fe-blk failed"
+dom=$(lintel domid fe-blk)
+echo "fe: domid fe-blk $dom"
+wait_log $LOGS/console/fe-blk.log "blkfront: holding|RESULT: FAIL" 240 || echo "fe: timeout fe-blk"
+stamp abuser-done
+console fe-blk
+md5 abused abused.img 0 16
+md5 abused abused.img 16 8176
+md5 spare spare.img 64 88
+md5 spare spare.img 256 128
+md5 ro ro.img 0 2048
+for dev in 51712 51728 51744; do
+    echo "fe: state $dev $(lintel-store read $BACK/$dom/$dev/state 2>&1)"
+    echo "fe: alive $dev $(alive $dom $dev)"
+done
+echo "fe: error 51712 $(lintel-store read $BACK/$dom/51712/error 2>&1)"
+sed "s/^/fe: log 51712 /" $LOGS/lintel-blkback-$dom.51712.log
+grep -a "refused" $LOGS/lintel-blkback-$dom.51744.log | sed "s/^/fe: log 51744 /"
+echo "fe: dom0 $(echo works)"
+
+stamp plain
+lintel create $D/fe-plain.cfg >/dev/null || echo "fe: create fe-plain failed"
+plain=$(lintel domid fe-plain)
+wait_log $LOGS/console/fe-plain.log "RESULT: " 240 || echo "fe: timeout fe-plain"
+stamp plain-done
+console fe-plain
+md5 plain plain.img 8 16
+for i in $(seq 30); do lintel domid fe-plain >/dev/null 2>&1 || break; sleep 1; done
+echo "fe: plain listed $(lintel list | grep -c fe-plain)"
+for i in $(seq 30); do [ "$(alive $plain 51712)" = 0 ] && break; sleep 1; done
+echo "fe: plain alive $(alive $plain 51712)"
+stamp end
+echo "fe: end"
 """
 
 
@@ -77,14 +125,15 @@ def image(tmp_path):
                                                        ("xvdb", "rw", "spare.img"),
                                                        ("xvdc", "ro", "ro.img")]),
         f"{DIR}/fe-plain.cfg": config("fe-plain", "role=plain", [("xvda", "rw", "plain.img")]),
-        "/usr/bin/fe-wait": (FE_WAIT, 0o755),
+        "/usr/bin/fe-run": (FE_RUN, 0o755),
     }
     return initramfs.image_with_files(paths.DOM0_IMAGE, files, tmp_path / "dom0-fe.cpio.gz",
                                       compresslevel=1)
 
 
 @pytest.fixture(scope="module", params=hypervisors())
-def dom0(request, tmp_path_factory):
+def report(request, tmp_path_factory):
+    """fe-run's result lines, as {key: [rest of each line]}."""
     hv = request.param
     with Machine(hv=hv, name=f"drivers-frontends-{hv}",
                  dom0_image=image(tmp_path_factory.mktemp("frontends")),
@@ -94,109 +143,87 @@ def dom0(request, tmp_path_factory):
             m.hv_args += " dom0_max_vcpus=1"
         m.start()
         m.wait_shell(timeout=300)
-        yield m
+        out, _ = m.run("fe-run", timeout=900)
+        lines = {}
+        # dom0's daemons share the console: only whole "fe: " lines count.
+        for line in without_hypervisor_lines(out).splitlines():
+            match = re.match(r"fe: (\S+) ?(.*)$", line)
+            if match:
+                lines.setdefault(match.group(1), []).append(match.group(2))
+        assert "end" in lines, out[-3000:]
+        m.run("lintel destroy fe-blk", timeout=60)
+        yield lines
 
 
-def wait_console(machine, name, pattern, timeout=STEP_TIMEOUT):
-    out, _ = machine.run(f"fe-wait {CONSOLE_LOGS}/{name}.log '{pattern}' {timeout}",
-                         timeout=timeout + 60)
-    out = without_hypervisor_lines(out)
-    assert "waited=0" in out, f"{name}'s console never showed {pattern!r}:\n{out[-3000:]}"
-    return out
+def console(report, name):
+    return [line.split(" ", 1)[1] for line in report.get("console", [])
+            if line.startswith(name + " ")]
 
 
-def create(machine, name):
-    out = machine.check(f"lintel create {DIR}/{name}.cfg && echo domid=$(lintel domid {name})",
-                        timeout=STEP_TIMEOUT)
-    assert "created domain" in out, out
-    return int(re.search(r"domid=(\d+)", out).group(1))
-
-
-def failures(log):
-    return [line for line in log.splitlines() if line.startswith("FAIL ")]
-
-
-def store_read(machine, path):
-    out, status = machine.run(f"lintel-store read {path}")
-    lines = without_hypervisor_lines(out).strip().splitlines()
-    return lines[-1].strip() if status == 0 and lines else None
-
-
-def image_md5(machine, path, sector, count):
-    out = machine.check(f"dd if={path} bs={SECTOR} skip={sector} count={count} 2>/dev/null"
-                        " | md5sum")
-    return re.search(r"^([0-9a-f]{32})\s+-", out, re.M).group(1)
+def value(report, key, *first):
+    """The rest of the KEY line whose first words are FIRST."""
+    prefix = " ".join(str(f) for f in first)
+    if not first and report.get(key):
+        return report[key][0].strip()
+    for line in report.get(key, []):
+        if line.startswith(prefix + " ") or line == prefix:
+            return line[len(prefix):].strip()
+    raise AssertionError(f"no 'fe: {key} {prefix}' line in {report}")
 
 
 def pattern_md5(tag, sector, count):
     return hashlib.md5(disk_pattern(tag, sector * SECTOR, count * SECTOR)).hexdigest()
 
 
-def backend_alive(machine, dom, devid):
-    out = machine.check(f"ps -o pid,args | grep -c '[l]intel-blkback {dom} {devid}$' || true")
-    return int(without_hypervisor_lines(out).strip().splitlines()[-1]) == 1
+def zeros_md5(count):
+    return hashlib.md5(b"\0" * (count * SECTOR)).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def abuser(dom0):
-    """The three-disk blkfront domain, its checks done, holding."""
-    dom = create(dom0, "fe-blk")
-    log = wait_console(dom0, "fe-blk", "blkfront: holding|RESULT: FAIL|RESULT: PASS")
-    yield dom, log
-    dom0.run("lintel destroy fe-blk", timeout=60)
+def test_blkfront_connects_and_every_bad_request_is_refused(report):
+    lines = console(report, "fe-blk")
+    assert "timeout" not in report, lines
+    failures = [line for line in lines if line.startswith("FAIL ")]
+    assert "RESULT: PASS" in lines, "\n".join(failures) or lines
+    assert "blkfront: holding" in lines
+    assert any(line.startswith("blkfront: xvda disconnected: request producer index")
+               for line in lines), lines
 
 
-def test_blkfront_connects_and_every_bad_request_is_refused(abuser):
-    _, log = abuser
-    assert "blkfront: Lintel PV test kernel" in log
-    assert "RESULT: PASS" in log, "\n".join(failures(log)) or log[-3000:]
-    assert "blkfront: holding" in log
-    assert "blkfront: xvda disconnected: request producer index" in log
+def test_image_files_hold_what_the_guest_wrote(report):
+    assert value(report, "md5", "abused", 0, 16) == pattern_md5(TAG_ABUSED, 0, 16)
+    # The refused writes (past the end, bogus grants, bad segments) wrote nothing.
+    assert value(report, "md5", "abused", 16, 8176) == zeros_md5(8176)
+    assert value(report, "md5", "spare", 64, 88) == pattern_md5(TAG_SPARE, 64, 88)
+    assert value(report, "md5", "spare", 256, 128) == pattern_md5(TAG_SPARE, 256, 128)
+    assert value(report, "md5", "ro", 0, 2048) == pattern_md5(TAG_READONLY, 0, 2048)
 
 
-def test_image_files_hold_what_the_guest_wrote(dom0, abuser):
-    assert image_md5(dom0, f"{DIR}/abused.img", 0, 16) == pattern_md5(TAG_ABUSED, 0, 16)
-    # The refused writes (past the end, bogus grants) left the rest as it was.
-    assert image_md5(dom0, f"{DIR}/abused.img", 16, 8192 - 16) == \
-        hashlib.md5(b"\0" * (8192 - 16) * SECTOR).hexdigest()
-    assert image_md5(dom0, f"{DIR}/spare.img", 64, 88) == pattern_md5(TAG_SPARE, 64, 88)
-    assert image_md5(dom0, f"{DIR}/spare.img", 256, 128) == pattern_md5(TAG_SPARE, 256, 128)
-    assert image_md5(dom0, f"{DIR}/ro.img", 0, 2048) == pattern_md5(TAG_READONLY, 0, 2048)
-
-
-def test_the_overrun_disconnected_only_the_abused_disk(dom0, abuser):
-    dom, _ = abuser
-    backend = f"/local/domain/0/backend/vbd/{dom}"
-    assert store_read(dom0, f"{backend}/{XVDA}/state") == "5"   # Closing
-    assert "producer index" in (store_read(dom0, f"{backend}/{XVDA}/error") or "")
+def test_the_overrun_disconnected_only_the_abused_disk(report):
+    assert value(report, "state", XVDA) == "5"   # Closing
+    assert "request producer index" in value(report, "error", XVDA)
+    # The abused disk's process stays, Closing, until the domain goes.
+    for devid in (XVDA, XVDB, XVDC):
+        assert value(report, "alive", devid) == "1"
     for devid in (XVDB, XVDC):
-        assert store_read(dom0, f"{backend}/{devid}/state") == "4"
-        assert backend_alive(dom0, dom, devid)
-    log = dom0.check(f"cat /var/log/lintel/lintel-blkback-{dom}.{XVDA}.log")
-    refusals = re.findall(r"refused: (.*)", log)
-    assert any("segments" in r for r in refusals), log[-3000:]
-    assert any("past the disk's end" in r for r in refusals), log[-3000:]
-    assert any("do not fit a page" in r for r in refusals), log[-3000:]
-    assert any("grant" in r for r in refusals), log[-3000:]
+        assert value(report, "state", devid) == "4"
+    log = "\n".join(line for line in report["log"] if line.startswith(f"{XVDA} "))
+    for why in ("segments", "past the disk's end", "do not fit a page", "grant cannot be",
+                "indirect operation 3 is neither read nor write"):
+        assert why in log, log
     # Only the first 20 refusals are logged (the unknown operations come after);
     # every one is counted: 25 bad requests among the 30 the guest sent.
     assert "(no more such lines)" in log
-    assert "after 30 requests (25 refused or failed)" in log, log[-3000:]
-    log = dom0.check(f"cat /var/log/lintel/lintel-blkback-{dom}.{XVDC}.log")
-    assert "write to a read-only disk" in log
+    assert "after 30 requests (25 refused or failed)" in log, log
+    log = "\n".join(line for line in report["log"] if line.startswith(f"{XVDC} "))
+    assert log.count("write to a read-only disk") == 2, log
 
 
-def test_dom0_and_another_domain_keep_working(dom0, abuser):
-    assert "dom0-ok" in dom0.check("echo dom0-ok")
-    dom = create(dom0, "fe-plain")
-    log = wait_console(dom0, "fe-plain", "RESULT: ")
-    assert "RESULT: PASS" in log, "\n".join(failures(log)) or log[-3000:]
-    assert image_md5(dom0, f"{DIR}/plain.img", 8, 16) == pattern_md5(TAG_PLAIN, 8, 16)
+def test_dom0_and_another_domain_keep_working(report):
+    assert value(report, "dom0") == "works"
+    lines = console(report, "fe-plain")
+    failures = [line for line in lines if line.startswith("FAIL ")]
+    assert "RESULT: PASS" in lines, "\n".join(failures) or lines
+    assert value(report, "md5", "plain", 8, 16) == pattern_md5(TAG_PLAIN, 8, 16)
     # It powered off (on_poweroff = "destroy") and its backend ended.
-    out = dom0.check(f"for i in $(seq 30); do lintel domid fe-plain >/dev/null 2>&1 || break; "
-                     f"sleep 1; done; lintel list")
-    assert "fe-plain" not in out
-    deadline = time.monotonic() + 30
-    while backend_alive(dom0, dom, XVDA) and time.monotonic() < deadline:
-        time.sleep(1)
-    assert not backend_alive(dom0, dom, XVDA)
+    assert value(report, "plain", "listed") == "0"
+    assert value(report, "plain", "alive") == "0"

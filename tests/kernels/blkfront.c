@@ -347,6 +347,7 @@ TEST(bad_segment_counts)
     r.nr_segments = 12;
     EXPECT_EQ(submit(&abused, &r), BLKIF_RSP_ERROR);
     r.nr_segments = 255;
+    r.id = next_id++;
     EXPECT_EQ(submit(&abused, &r), BLKIF_RSP_ERROR);
     EXPECT_EQ(indirect(&abused, BLKIF_OP_READ, 0, 257, indirect_ref), BLKIF_RSP_ERROR);
     EXPECT_EQ(indirect(&abused, BLKIF_OP_READ, 0, 0, indirect_ref), BLKIF_RSP_ERROR);
