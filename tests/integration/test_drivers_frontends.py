@@ -19,7 +19,8 @@ look at the backends while the domain exists: the image files hold exactly
 what the guest wrote (the pattern is recomputed here), the abused disk's
 backend logged its refusals, the other disks' backends are still connected,
 and a second domain (role=plain, a disk of its own) then connects, writes,
-reads back and flushes.
+reads back and flushes. The whole scenario is one script in dom0 (fe-run),
+typed once. Neither domain is destroyed in make test (see the soak test).
 """
 import hashlib
 import re
@@ -40,6 +41,8 @@ MIB = 1024 * 1024
 TAG_ABUSED, TAG_SPARE, TAG_PLAIN, TAG_READONLY = 0xA1, 0xB2, 0xC3, 0xD4
 # Under emulation with other QEMUs on the host, a domU's steps take seconds.
 STEP_TIMEOUT = 240
+# The running machine of each hypervisor's report, for the soak test.
+MACHINES = {}
 
 
 def disk_pattern(tag, start, length):
@@ -101,13 +104,11 @@ echo "fe: dom0 $(echo works)"
 stamp plain
 lintel create $D/fe-plain.cfg >/dev/null || echo "fe: create fe-plain failed"
 plain=$(lintel domid fe-plain)
-wait_log $LOGS/console/fe-plain.log "RESULT: " 240 || echo "fe: timeout fe-plain"
+wait_log $LOGS/console/fe-plain.log "blkfront: holding|RESULT: FAIL" 240 || echo "fe: timeout fe-plain"
 stamp plain-done
 console fe-plain
 md5 plain plain.img 8 16
-for i in $(seq 30); do lintel domid fe-plain >/dev/null 2>&1 || break; sleep 1; done
-echo "fe: plain listed $(lintel list | grep -c fe-plain)"
-for i in $(seq 30); do [ "$(alive $plain 51712)" = 0 ] && break; sleep 1; done
+echo "fe: plain state $(lintel-store read $BACK/$plain/51712/state 2>&1)"
 echo "fe: plain alive $(alive $plain 51712)"
 stamp end
 echo "fe: end"
@@ -124,7 +125,8 @@ def image(tmp_path):
         f"{DIR}/fe-blk.cfg": config("fe-blk", "hold", [("xvda", "rw", "abused.img"),
                                                        ("xvdb", "rw", "spare.img"),
                                                        ("xvdc", "ro", "ro.img")]),
-        f"{DIR}/fe-plain.cfg": config("fe-plain", "role=plain", [("xvda", "rw", "plain.img")]),
+        f"{DIR}/fe-plain.cfg": config("fe-plain", "role=plain hold",
+                                      [("xvda", "rw", "plain.img")]),
         "/usr/bin/fe-run": (FE_RUN, 0o755),
     }
     return initramfs.image_with_files(paths.DOM0_IMAGE, files, tmp_path / "dom0-fe.cpio.gz",
@@ -151,8 +153,10 @@ def report(request, tmp_path_factory):
             if match:
                 lines.setdefault(match.group(1), []).append(match.group(2))
         assert "end" in lines, out[-3000:]
-        m.run("lintel destroy fe-blk", timeout=60)
+        MACHINES[hv] = m
+        lines["hv"] = [hv]
         yield lines
+        MACHINES.pop(hv, None)
 
 
 def console(report, name):
@@ -224,6 +228,21 @@ def test_dom0_and_another_domain_keep_working(report):
     failures = [line for line in lines if line.startswith("FAIL ")]
     assert "RESULT: PASS" in lines, "\n".join(failures) or lines
     assert value(report, "md5", "plain", 8, 16) == pattern_md5(TAG_PLAIN, 8, 16)
-    # It powered off (on_poweroff = "destroy") and its backend ended.
-    assert value(report, "plain", "listed") == "0"
-    assert value(report, "plain", "alive") == "0"
+    assert value(report, "plain", "state") == "4"
+    assert value(report, "plain", "alive") == "1"
+
+
+# Both domains hold until destroyed, so make test never waits for a destroy:
+# on Lintel a domain's end can stall dom0 for minutes (/work/team/s4/FINDINGS.md,
+# "dom0 stalls 60-230 s after a domU powers off").
+@pytest.mark.soak
+def test_destroying_both_domains_ends_their_backends(report):
+    m = MACHINES[report["hv"][0]]
+    out = m.check("start=$(cut -d. -f1 /proc/uptime); lintel destroy fe-plain; "
+                  "lintel destroy fe-blk; "
+                  "for i in $(seq 60); do pidof lintel-blkback >/dev/null || break; sleep 1; done; "
+                  "echo \"fe-left $(pidof lintel-blkback | wc -w) "
+                  "took $(( $(cut -d. -f1 /proc/uptime) - start ))\"", timeout=300)
+    left, took = map(int, re.search(r"fe-left (\d+) took (\d+)", out).groups())
+    assert left == 0, out
+    assert took < 60, out
