@@ -7,7 +7,8 @@ created with `xl create`:
 * evtchn_peer twice: a caller binds to the port a listener allocated for
   it, they exchange a notification each way, and when the caller powers off
   (and is destroyed) the listener's port is left unbound for it again. The
-  listener's console carries the checks.
+  listener's console carries the checks. In make test on one pCPU; a soak
+  variant runs it on two (an expected failure on Lintel: see its mark).
 * spin (CPU burners) on a one-pCPU host (dom0 idles meanwhile):
   weights 256 and 512 share the CPU 1:2 within 5%, and a cap of 25 holds a
   lone burner to 25% +- 3 points, by the hypervisor's own vCPU time. (One
@@ -56,9 +57,8 @@ def prepare(m, kernel):
     m.run("mkdir -p /var/lock", timeout=10)
 
 
-@pytest.mark.parametrize("hv", hypervisors())
-def test_interdomain_notification_between_two_guests(hv):
-    with xentools_dom0(hv, f"pv-events-peers-{hv}") as m:
+def interdomain_notification(hv, name, smp):
+    with xentools_dom0(hv, name, smp=smp) as m:
         prepare(m, "evtchn_peer")
         # On a fresh host the caller becomes domain 1 and the listener domain 2.
         m.check(guest_config("/tmp/caller.cfg", "caller", "evtchn_peer",
@@ -73,6 +73,29 @@ def test_interdomain_notification_between_two_guests(hv):
         assert "RESULT: PASS" in out, "\n".join(failures) or out[-2000:]
         out, status = m.run("xl list", timeout=30)
         assert "caller" not in out and "listener" not in out
+
+
+@pytest.mark.parametrize("hv", hypervisors())
+def test_interdomain_notification_between_two_guests(hv):
+    interdomain_notification(hv, f"pv-events-peers-{hv}", smp=1)
+
+
+# Xen 4.17 passes this in 110 s. Lintel failed it 3 times of 3 (session 4,
+# 20:10-20:45 UTC): twice dom0's console took no typed input for 30 s and
+# more after `xl create -c` returned (the guests had passed), once the
+# listener waited past 240 s for the caller, which had powered off, to be
+# destroyed. dom0 has two vCPUs here: a wake-up of a dom0 vCPU that comes
+# late or not at all, by the look of it.
+TWO_PCPU_DOM0_STALLS = ("a two-vCPU dom0 stalls for tens of seconds around the guests' "
+                        "exit on Lintel (console input, the caller's destruction)")
+
+
+@pytest.mark.soak
+@pytest.mark.parametrize("hv", hypervisors(lintel_xfail_reason=TWO_PCPU_DOM0_STALLS))
+def test_interdomain_notification_on_two_pcpus(hv):
+    """The same on -smp 2 (issue 6 wants its tests there): the guests may
+    run at once, and each notification may cross pCPUs."""
+    interdomain_notification(hv, f"pv-events-peers-smp2-{hv}", smp=2)
 
 
 def vcpu_seconds(m, name):

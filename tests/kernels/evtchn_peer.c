@@ -114,6 +114,9 @@ TEST(peer_death_leaves_our_port_unbound)
     }
     EXPECT_EQ(st.status, EVTCHNSTAT_unbound);
     EXPECT_EQ(st.u.unbound.dom, peer);
+    /* Whether the hypervisor also raised our end when the peer died. */
+    testfw_note(testfw_current, "our port pending after the peer's death: %d",
+                peer_port_pending(listen_port));
     /* Our end may be bound again by a new peer: it still belongs to us. */
     EXPECT_OK(peer_port_send(listen_port));
 }
