@@ -112,9 +112,12 @@ TEST(sshottmr_future_flag_is_ignored)
      */
     event_forget(timer_port);
     EXPECT_OK(singleshot(now - MS, VCPU_SSHOTTMR_future));
-    block_until_timer(100 * MS);
+    block_until_timer(500 * MS);
     EXPECT_TRUE(event_seen(timer_port));
-    EXPECT_TRUE(system_time_ns() < now + 20 * MS);
+    /* "At once": well before any period a timer could be rounded to, with
+     * room for a host stall of QEMU (20 ms was exceeded on Xen 4.17 at a
+     * host load of 12). */
+    EXPECT_TRUE(system_time_ns() < now + 100 * MS);
 }
 
 TEST(stopped_singleshot_never_fires)
@@ -176,19 +179,32 @@ TEST(periodic_timer_does_not_wake_a_blocked_vcpu)
 TEST(runstate_info_accounts_running_and_blocked_time)
 {
     struct vcpu_runstate_info before, after;
+    uint64_t blocked = 0, needed = 0;
 
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &before));
     EXPECT_EQ(before.state, RUNSTATE_running);
     EXPECT_TRUE(before.time[RUNSTATE_running] > 0);
     EXPECT_TRUE(before.state_entry_time <= system_time_ns());
 
-    event_forget(timer_port);
-    EXPECT_OK(singleshot(system_time_ns() + 20 * MS, 0));
-    block_until_timer(500 * MS);
-    EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &after));
+    /* Most of the wait is spent blocked. A host stall of QEMU between
+     * arming and blocking counts as running (seen on Xen 4.17 at a host
+     * load of 12 with a 20 ms wait): try longer waits then. */
+    for (uint64_t wait = 20 * MS; wait <= 320 * MS; wait *= 4) {
+        /* Each try counts from where the one before it ended. */
+        struct vcpu_runstate_info start = wait == 20 * MS ? before : after;
+
+        event_forget(timer_port);
+        EXPECT_OK(singleshot(system_time_ns() + wait, 0));
+        block_until_timer(wait + 500 * MS);
+        EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &after));
+        blocked = after.time[RUNSTATE_blocked] - start.time[RUNSTATE_blocked];
+        needed = wait * 3 / 4;
+        if (blocked >= needed)
+            break;
+    }
     EXPECT_EQ(after.state, RUNSTATE_running);
-    /* Most of the 20 ms were spent blocked, none of them offline. */
-    EXPECT_TRUE(after.time[RUNSTATE_blocked] - before.time[RUNSTATE_blocked] >= 15 * MS);
+    EXPECT_TRUE(blocked >= needed);
+    /* None of it offline. */
     EXPECT_EQ(after.time[RUNSTATE_offline], before.time[RUNSTATE_offline]);
     EXPECT_TRUE(after.time[RUNSTATE_running] >= before.time[RUNSTATE_running]);
 }
