@@ -101,7 +101,7 @@ def dom0_image(work):
 
 def run_guest(m, attach):
     """Creates the bench domain, ATTACHes xvdb, returns blkbench's figures."""
-    m.check("lintel create /root/bench.cfg", timeout=120)
+    m.check("lintel create /root/bench.cfg", timeout=300)
     dom = int([l for l in m.check("lintel domid bench").splitlines() if l.strip().isdigit()][-1])
     attach(m, dom)
     m.run("timeout 600 sh -c \"lintel console bench </dev/null | tee /tmp/bench.con | "
@@ -151,8 +151,11 @@ def run(args):
             measured["lintel-blkback"], text = run_guest(m, attach_lintel)
             if not measured["lintel-blkback"]:
                 notes["lintel-blkback"] = "no figures; console: " + text[-300:]
-            m.check("cd /root/modules && for f in $(cat order); do insmod $f; done; cd /root")
-            m.check("losetup /dev/loop0 /root/disk.img")
+            # Generous: at host load 15 one of the bench's dom0 commands (the second
+            # `lintel create`, it seems) outlasted a 120 s timeout.
+            m.check("cd /root/modules && for f in $(cat order); do insmod $f; done; cd /root",
+                    timeout=300)
+            m.check("losetup /dev/loop0 /root/disk.img", timeout=120)
             measured["xen-blkback"], text = run_guest(m, attach_kernel)
             if not measured["xen-blkback"]:
                 notes["xen-blkback"] = "no figures; console: " + text[-300:]
