@@ -43,6 +43,10 @@ TAG_ABUSED, TAG_SPARE, TAG_PLAIN, TAG_READONLY = 0xA1, 0xB2, 0xC3, 0xD4
 STEP_TIMEOUT = 240
 # The running machine of each hypervisor's report, for the soak test.
 MACHINES = {}
+LINTEL_XFAIL_TESTS = {
+    "test_destroying_both_domains_ends_their_backends":
+        "a destroy stalls dom0 for minutes on Lintel (/work/team/s4/FINDINGS.md, frontends)",
+}
 
 
 def disk_pattern(tag, start, length):
@@ -68,7 +72,7 @@ wait_log() {  # FILE PATTERN SECONDS: whether FILE came to match PATTERN
     timeout "$3" sh -c 'until grep -a -q -E -e "$1" "$2" 2>/dev/null; do sleep 1; done' _ "$2" "$1"
 }
 md5() {  # NAME IMAGE SECTOR COUNT
-    echo "fe: md5 $1 $3 $4 $(dd if=$D/$2 bs=512 skip=$3 count=$4 2>/dev/null | md5sum | cut -c1-32)"
+    echo "fe: md5 $1 $3 $4 $(tail -c +$(($3 * 512 + 1)) $D/$2 | head -c $(($4 * 512)) | md5sum | cut -c1-32)"
 }
 alive() {  # DOMID DEVID: how many backend processes serve it
     ps -o args | grep -c "^[^ ]*lintel-blkback $1 $2\$"
@@ -92,6 +96,7 @@ md5 abused abused.img 16 8176
 md5 spare spare.img 64 88
 md5 spare spare.img 256 128
 md5 ro ro.img 0 2048
+stamp checked-images
 for dev in 51712 51728 51744; do
     echo "fe: state $dev $(lintel-store read $BACK/$dom/$dev/state 2>&1)"
     echo "fe: alive $dev $(alive $dom $dev)"
@@ -242,7 +247,7 @@ def test_destroying_both_domains_ends_their_backends(report):
                   "lintel destroy fe-blk; "
                   "for i in $(seq 60); do pidof lintel-blkback >/dev/null || break; sleep 1; done; "
                   "echo \"fe-left $(pidof lintel-blkback | wc -w) "
-                  "took $(( $(cut -d. -f1 /proc/uptime) - start ))\"", timeout=300)
+                  "took $(( $(cut -d. -f1 /proc/uptime) - start ))\"", timeout=150)
     left, took = map(int, re.search(r"fe-left (\d+) took (\d+)", out).groups())
     assert left == 0, out
     assert took < 60, out
