@@ -9,6 +9,8 @@
 
 /* A capped vCPU never gets a slice so short that switching costs dominate. */
 #define CREDIT_MIN_SLICE_NS 500000ULL
+/* How many periods of debt a domain that never blocks carries. */
+#define CREDIT_DEBT_PERIODS 10
 
 void credit_sched_init(struct credit_sched *s, unsigned nr_pcpus, uint64_t now)
 {
@@ -83,7 +85,18 @@ static void update_prio(struct credit_vcpu *v)
         v->prio = v->boosted ? CREDIT_BOOST : CREDIT_UNDER;
 }
 
-/* Behind every queued vCPU of the same or higher priority. */
+/*
+ * Among OVER vCPUs the one deepest in debt goes last, so the time nobody
+ * has credit for goes first to whoever owes least and debts are paid back
+ * (in plain FIFO order two burners split it evenly, whatever their
+ * weights). UNDER and BOOST stay FIFO: each has credit for its turn.
+ */
+static bool owes_more(const struct credit_vcpu *a, const struct credit_vcpu *b)
+{
+    return a->prio == CREDIT_OVER && a->credit < b->credit;
+}
+
+/* Behind every queued vCPU of higher priority, and of the same unless it owes more. */
 static void enqueue(struct credit_sched *s, struct credit_vcpu *v)
 {
     struct credit_vcpu *pos = s->head.next;
@@ -91,7 +104,8 @@ static void enqueue(struct credit_sched *s, struct credit_vcpu *v)
     if (v->queued)
         return;
     if (!v->yielded)
-        while (pos != &s->head && pos->prio >= v->prio)
+        while (pos != &s->head && (pos->prio > v->prio ||
+                                   (pos->prio == v->prio && !owes_more(pos, v))))
             pos = pos->next;
     else
         pos = &s->head;
@@ -133,11 +147,9 @@ void credit_sleep(struct credit_sched *s, struct credit_vcpu *v)
 
 void credit_burn(struct credit_vcpu *v, uint64_t ran_ns)
 {
+    /* Debts are bounded at the refill, after it has paid for the periods
+     * this run spanned (see refill). */
     v->credit -= (int64_t)ran_ns;
-    /* Debts are kept for two periods' worth: forgiving them sooner favours
-     * whoever overran most (a late slice timer under load). */
-    if (v->credit < -2 * (int64_t)CREDIT_PERIOD_NS)
-        v->credit = -2 * (int64_t)CREDIT_PERIOD_NS;
     v->ran_this_period = true;
     v->burned_this_period += ran_ns;
     v->boosted = false;
@@ -169,7 +181,7 @@ static uint64_t dom_peak(const struct credit_dom *d, unsigned nr_active)
  * says whether the domain blocked in it. One that never blocks wants all it
  * can get: its use only shows what it was given.
  */
-static bool note_usage(struct credit_dom *d)
+static bool note_usage(struct credit_dom *d, uint64_t periods)
 {
     uint64_t used = 0;
     bool slept = false;
@@ -184,7 +196,8 @@ static bool note_usage(struct credit_dom *d)
         v->burned_this_period = 0;
         v->slept_this_period = false;
     }
-    d->usage_avg = (3 * d->usage_avg + used) / 4;
+    d->usage_last = used / periods;
+    d->usage_avg = (3 * d->usage_avg + d->usage_last) / 4;
     return slept;
 }
 
@@ -209,7 +222,7 @@ static void compute_shares(struct credit_sched *s)
     while (changed && weight_left) {
         changed = false;
         for (struct credit_dom *d = s->domains; d; d = d->next_dom) {
-            uint64_t fair, wants, peak;
+            uint64_t fair, wants, peak, used;
 
             if (d->share_decided)
                 continue;
@@ -222,7 +235,15 @@ static void compute_shares(struct credit_sched *s)
                 continue;
             d->share = MIN(fair, peak);
             d->share_decided = true;
-            left = left > wants ? left - wants : 0;
+            /*
+             * What it really used, not the average it was judged by: the
+             * rest then get, period after period, what was left to them
+             * (the error of one period is made good in the next), so
+             * their credit neither runs dry nor piles up against the
+             * bounds, which would not keep to their weights.
+             */
+            used = MIN(d->usage_last, peak);
+            left = left > used ? left - used : 0;
             weight_left -= d->weight;
             changed = true;
         }
@@ -232,34 +253,58 @@ static void compute_shares(struct credit_sched *s)
             d->share = MIN(left * d->weight / weight_left, dom_peak(d, active_vcpus(d)));
 }
 
-static void refill(struct credit_sched *s)
+/*
+ * Keeps v's credit within its bounds after a refill of each (per period).
+ * No banking: an idle spell must not buy a later monopoly, so one that
+ * blocks keeps a period's worth. One that never blocked may carry two
+ * refills, so a burner kept from its credit by a burst of others' work gets
+ * it back instead of losing it to the bound; in proportion to its share,
+ * so that when all the burners hit the bound they lose alike by weight. Debts
+ * are kept for many periods: forgiving them favours whoever overran most (a
+ * late slice timer, a stalled host), and only a domain that blocks needs
+ * them short (it must stay UNDER to be boosted).
+ */
+static void bound_credit(struct credit_vcpu *v, uint64_t each, uint64_t periods)
+{
+    struct credit_dom *d = v->dom;
+    int64_t ceiling = (int64_t)((d->sleeper ? CREDIT_PERIOD_NS : 2 * each) * periods);
+    int64_t floor = -(int64_t)CREDIT_PERIOD_NS * (d->sleeper ? 2 : CREDIT_DEBT_PERIODS);
+
+    if (v->credit > ceiling) {
+        d->lost_ns += (uint64_t)(v->credit - ceiling);
+        v->credit = ceiling;
+    }
+    if (v->credit < floor) {
+        d->forgiven_ns += (uint64_t)(floor - v->credit);
+        v->credit = floor;
+    }
+}
+
+/*
+ * Pays for every period since the last refill, however late this one is:
+ * the time a late refill (a long run, a stalled host) let pass was charged
+ * to whoever ran, and paying for one period only would leave all of them
+ * in debts that weight no longer decides.
+ */
+static void refill(struct credit_sched *s, uint64_t periods)
 {
     for (struct credit_dom *d = s->domains; d; d = d->next_dom)
-        d->sleeper = note_usage(d);
+        d->sleeper = note_usage(d, periods);
     compute_shares(s);
     for (struct credit_dom *d = s->domains; d; d = d->next_dom) {
         unsigned n = active_vcpus(d);
         uint64_t each;
-        int64_t ceiling;
 
         if (!n)
             continue;
         each = d->share / n;
-        ceiling = (int64_t)CREDIT_PERIOD_NS * (d->sleeper ? 1 : 2);
         for (unsigned j = 0; j < d->nr_vcpus; j++) {
             struct credit_vcpu *v = d->vcpus[j];
 
             if (!v || !(v->runnable || v->ran_this_period))
                 continue;
-            v->credit += (int64_t)each;
-            /*
-             * No banking: an idle spell must not buy a later monopoly. A
-             * domain that never blocked may carry two periods, so a heavy
-             * burner kept from its credit by a burst of others' work gets
-             * it back instead of losing it to the bound.
-             */
-            if (v->credit > ceiling)
-                v->credit = ceiling;
+            v->credit += (int64_t)(each * periods);
+            bound_credit(v, each, periods);
             v->ran_this_period = false;
             update_prio(v);
             if (v->queued) {
@@ -278,7 +323,7 @@ void credit_account(struct credit_sched *s, uint64_t now)
         return;
     periods = (now - s->period_start) / CREDIT_PERIOD_NS;
     s->period_start += periods * CREDIT_PERIOD_NS;
-    refill(s);
+    refill(s, periods);
 }
 
 int credit_set_tslice(struct credit_sched *s, uint64_t tslice_ns)

@@ -574,8 +574,12 @@ static void runqueue_key(char key)
         if (cpu_is_online(cpu))
             printk("  CPU%u: %s\n", cpu, per_cpu(cpu_idle, cpu) ? "idle" : "running a vCPU");
     for (struct sched_dom *sd = sched_doms; sd; sd = sd->next) {
-        printk("  %s: weight %u cap %u\n", sd->domain->name, sd->credit.weight,
-               sd->credit.cap);
+        printk("  %s: weight %u cap %u, share %lu us, use %lu us a period, credit lost "
+               "to the ceiling %lu ms, debt forgiven %lu ms\n", sd->domain->name,
+               sd->credit.weight, sd->credit.cap, (unsigned long)(sd->credit.share / 1000),
+               (unsigned long)(sd->credit.usage_avg / 1000),
+               (unsigned long)(sd->credit.lost_ns / 1000000),
+               (unsigned long)(sd->credit.forgiven_ns / 1000000));
         for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++) {
             struct credit_vcpu *c = sd->vcpus[i];
             struct vcpu_runstate_info rs;

@@ -58,9 +58,12 @@ struct credit_dom {
     struct credit_vcpu **vcpus;
     unsigned nr_vcpus;
     uint64_t usage_avg;               /* ns per period, moving average of use */
+    uint64_t usage_last;              /* ns per period since the last refill */
     uint64_t share;                   /* credit of the last refill (ns) */
     bool share_decided;               /* refill: set aside (water-filling) */
     bool sleeper;                     /* blocked in the last period */
+    uint64_t lost_ns;                 /* credit cut by the ceiling (debug key) */
+    uint64_t forgiven_ns;             /* debt cut by the floor (debug key) */
 };
 
 struct credit_sched {
