@@ -16,9 +16,11 @@ four boots, host at load 10; 1.73 even with dom0 at weight 1), and with its
 to what its credit promises there: the heavier burner gets clearly more
 (1.6 to 2.1), the cap holds (10 to 28%).
 Lintel hands a domain's unused share on to the others by weight
-(water-filling, include/lintel/credit.h): its cap meets the issue's bound,
-its ratio is held to 1.8-2.1 until the last few percent are found (see
-RATIO_BOUNDS).
+(water-filling, include/lintel/credit.h) and makes good, period by period,
+what a loaded host's stalls charge to whoever was running (multi-period
+refills, debts paid back first by whoever owes least): its ratio and its
+cap meet the issue's bounds (six 5 s windows at host load 13:
+1.95-2.04).
 
 Why one pCPU and not two with both burners pinned to one: the credit
 scheduler shares out the capacity of the whole pool by weight, so on two
@@ -43,13 +45,12 @@ from harness.marks import hypervisors
 from harness.qemu import Machine, without_hypervisor_lines
 
 SPIN = "/usr/lib/lintel/test-kernels/spin.elf"
+SHARE = "/usr/lib/lintel/test-kernels/sched_share.elf"
 WINDOW_S = 5
 SOAK_WINDOW_S = 60
 # heavy:light and the capped share in percent (see above for Xen's).
-# Lintel's ratio bound is 1.8, not the issue's 1.9 (2 - 5%), yet: it measured
-# 1.77 before the water-filling noticed dom0 blocking, 1.87 since (dom0 at
-# 5.8%); credit without it (Xen's way) gives 1.72 and fails this bound.
-RATIO_BOUNDS = {"lintel": (1.8, 2 * 1.05), "xen": (1.6, 2.1)}
+# Lintel is held to the issue's 2 +- 5%.
+RATIO_BOUNDS = {"lintel": (2 * 0.95, 2 * 1.05), "xen": (1.6, 2.1)}
 CAP_BOUNDS = {"lintel": (22, 28), "xen": (10, 28)}
 # Lets a change of weight or cap take effect (a few 30 ms accounting periods)
 # before a window opens.
@@ -68,8 +69,8 @@ def host(request):
         out, status = m.run(f"test -f {SPIN}", timeout=10)
         assert status == 0, f"{SPIN} is not in the dom0 image: run make"
         # Typed before the burners compete with dom0 for the pCPU.
-        for name in ("light", "heavy"):
-            m.check(f"printf '%s\\n' 'name = \"{name}\"' 'kernel = \"{SPIN}\"' "
+        for name, kernel in (("light", SPIN), ("heavy", SPIN), ("share", SHARE)):
+            m.check(f"printf '%s\\n' 'name = \"{name}\"' 'kernel = \"{kernel}\"' "
                     f"'memory = 16' 'vcpus = 1' 'on_poweroff = \"destroy\"' > /tmp/{name}.cfg")
         yield m
 
@@ -96,7 +97,7 @@ def create(m, name):
 
 
 def destroy_all(m):
-    for name in ("light", "heavy"):
+    for name in ("light", "heavy", "share"):
         m.run(f"lintel destroy {name} 2>/dev/null", timeout=60)
 
 
@@ -155,6 +156,25 @@ def test_destroyed_burners_leave_the_pcpu_idle(host):
     used, _ = measure(host, 2)
     assert set(used) == {"Domain-0"}, used
     assert used["Domain-0"] < 30, f"{used} %"
+
+
+def test_boost_yield_and_run_states_beside_a_spinner(host):
+    """The sched_share kernel (tests/kernels/sched_share.c) beside a spinner
+    on the one pCPU: a vCPU woken from a 3 ms sleep waits less than 2 ms
+    runnable (median; the boost puts it ahead of the spinner's slice), every
+    SCHEDOP_yield lets the spinner run, and the four run-state times grow by
+    the time that passed, within a tick."""
+    log = "/var/log/lintel/console/share.log"
+    create(host, "light")
+    try:
+        create(host, "share")
+        out = host.check(f"for i in $(seq 90); do grep -q 'RESULT:' {log} 2>/dev/null && break; "
+                         f"sleep 1; done; cat {log}", timeout=150)
+        failures = [l for l in out.splitlines() if l.startswith("FAIL ")]
+        assert "sched_share: Lintel PV test kernel" in out, out[-2000:]
+        assert "RESULT: PASS" in out, "\n".join(failures) or out[-2000:]
+    finally:
+        destroy_all(host)
 
 
 @pytest.mark.soak
