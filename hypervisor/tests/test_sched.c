@@ -279,6 +279,63 @@ static void a_light_third_domain_leaves_the_burners_1_to_2(void **state)
     assert_true(worst_wait == 0);
 }
 
+/*
+ * As above, but the host stalls now and then while a burner runs (QEMU
+ * descheduled on a loaded host): the stall is charged to whoever was on
+ * the CPU and spans several accounting periods. The refill must pay for
+ * all of them and the debts must be paid back by weight, or the burners
+ * end up sharing the stalls evenly (1.5-1.8 instead of 2 before).
+ */
+static void host_stalls_do_not_bend_the_1_to_2_split(void **state)
+{
+    struct sim_dom a, b, io;
+    struct credit_vcpu *cur = NULL;
+    uint64_t now = 0, next_wake = 0, slice, a0 = 0, b0 = 0;
+    const uint64_t warmup = 2 * NSEC_PER_SEC_TEST, end = 7 * NSEC_PER_SEC_TEST;
+    const uint64_t burst = 1000000, gap = 4000000;
+    unsigned picks = 0;
+    double ratio;
+
+    (void)state;
+    credit_sched_init(&sched, 1, 0);
+    sim_dom_add(&a, 256, 0);
+    sim_dom_add(&b, 512, 0);
+    sim_dom_add(&io, 256, 0);
+    credit_wake(&sched, &a.v, NULL);
+    credit_wake(&sched, &b.v, NULL);
+    while (now < end) {
+        uint64_t run;
+
+        if (!a0 && now >= warmup) {
+            a0 = a.ran_ns;
+            b0 = b.ran_ns;
+        }
+        if (!io.v.runnable && now >= next_wake)
+            credit_wake(&sched, &io.v, cur);
+        cur = credit_pick(&sched, 0, cur, now, &slice);
+        assert_non_null(cur);
+        if (cur == &io.v) {
+            now += burst;
+            credit_burn(cur, burst);
+            credit_sleep(&sched, cur);
+            next_wake = now + gap;
+            continue;
+        }
+        /* Every 13th burner slice a 20-110 ms stall nobody can preempt. */
+        if (++picks % 13 == 0)
+            run = slice + 20000000ULL + (picks * 7919ULL % 90) * 1000000ULL;
+        else if (!io.v.runnable && now + slice > next_wake)
+            run = next_wake > now ? next_wake - now : 0;
+        else
+            run = slice;
+        now += run;
+        ((struct sim_dom *)cur->owner)->ran_ns += run;
+        credit_burn(cur, run);
+    }
+    ratio = (double)(b.ran_ns - b0) / (double)(a.ran_ns - a0);
+    assert_true(ratio > 2.0 * 0.95 && ratio < 2.0 * 1.05);
+}
+
 static void sleeping_vcpu_is_never_picked(void **state)
 {
     struct sim_dom a;
@@ -385,6 +442,7 @@ int main(void)
         cmocka_unit_test(params_are_validated),
         cmocka_unit_test(tslice_is_bounded_and_used),
         cmocka_unit_test(a_light_third_domain_leaves_the_burners_1_to_2),
+        cmocka_unit_test(host_stalls_do_not_bend_the_1_to_2_split),
         cmocka_unit_test(sleeping_vcpu_is_never_picked),
         cmocka_unit_test(scale_converts_ticks_to_ns_for_common_frequencies),
         cmocka_unit_test(published_record_reads_back_with_even_version),
