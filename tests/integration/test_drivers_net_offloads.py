@@ -1,7 +1,6 @@
 """lintel-netback's offloads seen from both ends (issue 12).
 
-One machine per hypervisor (and, under make soak, Xen with a 2-vCPU dom0),
-one stock Debian domU running from its initramfs (no disk) with one vif
+One machine per hypervisor, one stock Debian domU running from its initramfs (no disk) with one vif
 served by lintel-netback. The domU's /net-init loads xen-netfront, puts
 eth0 up and leaves two busybox nc servers (port 5000: a shell; port 5001:
 the md5sum of what it received, see SLOW_MD5); netif-offloads (pv-drivers/netback/tools,
@@ -20,8 +19,8 @@ What is checked:
 - with TSO, and then checksum offload, turned off in the guest, the same
   transfers still arrive intact (the backend then sees ordinary frames);
 - ping both ways loses nothing, replies counted however late they come
-  (session 3 saw a reply missing with a 2-vCPU dom0 on Xen; see the soak
-  machine above).
+  (session 3 saw a reply missing with a 2-vCPU dom0 on Xen: see
+  pv-drivers/netback/README.md, "A 2-vCPU dom0 on Xen").
 """
 import os
 import re
@@ -93,16 +92,14 @@ def dom0_image(tmp_path):
                             tmp_path / "dom0.img", compresslevel=1)
 
 
-# In make test, the set-up test_drivers_split found robust: on Xen two pCPUs,
-# dom0 on one of them (a domU sharing dom0's pCPU while it boots starves dom0's
-# console under TCG); Lintel with one. The third machine is session 3's lost
-# ping reply: dom0 with two vCPUs on Xen, under make soak.
-SETUPS = {"xen": ("xen", 2, " dom0_max_vcpus=1"), "lintel": ("lintel", 1, ""),
-          "xen-dom0-2vcpus": ("xen", 2, "")}
+# The set-up test_drivers_split found robust: on Xen two pCPUs, dom0 on one of
+# them; Lintel with one. (With a 2-vCPU dom0 on Xen, dom0's console stops
+# taking typed input for good when the harness types while a domU boots under
+# TCG; its output, the network and the shell go on. See the README.)
+SETUPS = {"xen": ("xen", 2, " dom0_max_vcpus=1"), "lintel": ("lintel", 1, "")}
 
 
-@pytest.fixture(scope="module",
-                params=hypervisors() + [pytest.param("xen-dom0-2vcpus", marks=pytest.mark.soak)])
+@pytest.fixture(scope="module", params=hypervisors())
 def net(request, tmp_path_factory):
     hv, smp, hv_args = SETUPS[request.param]
     image = dom0_image(tmp_path_factory.mktemp("netoff"))
