@@ -402,6 +402,64 @@ static void fifo_port_beyond_the_array_or_without_control_block(void **state)
     assert_int_equal(W(4), PENDING);
 }
 
+/* What a guest does on vCPU v: as guest_pop, on that vCPU's control block. */
+static uint32_t guest_pop_on(struct evtchn_fifo_control_block *block, unsigned q)
+{
+    uint32_t port = block->head[q];
+    event_word_t w;
+
+    if (!port)
+        return 0;
+    w = __atomic_fetch_and(&W(port), ~(LINKED | PENDING), __ATOMIC_SEQ_CST);
+    block->head[q] = w & EVTCHN_FIFO_LINK_MASK;
+    if (!block->head[q])
+        block->ready &= ~(1u << q);
+    return port;
+}
+
+/*
+ * Port 5 is the tail of vCPU 0's queue, is consumed, then moves to vCPU 1
+ * (bind_vcpu) and is raised there. vCPU 0's next event (6) must start a
+ * queue of its own on vCPU 0, not hang behind 5 in vCPU 1's queue, where
+ * vCPU 1's next event (7) would overwrite the link and lose 6 for good.
+ */
+static void fifo_port_moved_to_another_vcpu_leaves_no_stale_tail(void **state)
+{
+    static struct evtchn_fifo_control_block cb1;
+    struct evtchn_fifo_vcpu queues[2] = { { .cb = &cb }, { .cb = &cb1 } };
+
+    (void)state;
+    memset(&cb1, 0, sizeof(cb1));
+    for (unsigned i = 0; i < 2; i++)
+        queues[i].all = queues, queues[i].nr_all = 2;
+    assert_true(evtchn_fifo_raise(&queues[0], word_of, NULL, 5, 7));
+    assert_int_equal(guest_pop_on(&cb, 7), 5);
+    assert_true(evtchn_fifo_raise(&queues[1], word_of, NULL, 5, 7));
+    assert_int_equal(queues[0].tail[7], 0);
+    assert_true(evtchn_fifo_raise(&queues[0], word_of, NULL, 6, 7));
+    assert_int_equal(cb.head[7], 6);
+    assert_int_equal(W(5) & EVTCHN_FIFO_LINK_MASK, 0);
+    assert_false(evtchn_fifo_raise(&queues[1], word_of, NULL, 7, 7));
+    assert_int_equal(guest_pop_on(&cb1, 7), 5);
+    assert_int_equal(guest_pop_on(&cb1, 7), 7);
+    assert_int_equal(guest_pop_on(&cb1, 7), 0);
+    assert_int_equal(guest_pop_on(&cb, 7), 6);
+    assert_int_equal(guest_pop_on(&cb, 7), 0);
+}
+
+/* The same within one vCPU: set_priority moves a port between its queues. */
+static void fifo_port_moved_to_another_priority_leaves_no_stale_tail(void **state)
+{
+    (void)state;
+    assert_true(evtchn_fifo_raise(&fv, word_of, NULL, 5, 7));
+    assert_int_equal(guest_pop(7), 5);
+    assert_true(evtchn_fifo_raise(&fv, word_of, NULL, 5, 3));
+    assert_int_equal(fv.tail[7], 0);
+    assert_true(evtchn_fifo_raise(&fv, word_of, NULL, 6, 7));
+    assert_int_equal(cb.head[7], 6);
+    assert_int_equal(W(5) & EVTCHN_FIFO_LINK_MASK, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +481,9 @@ int main(void)
         cmocka_unit_test_setup(fifo_priorities_are_separate_queues, fifo_setup),
         cmocka_unit_test_setup(fifo_masked_port_waits_for_unmask, fifo_setup),
         cmocka_unit_test_setup(fifo_port_beyond_the_array_or_without_control_block, fifo_setup),
+        cmocka_unit_test_setup(fifo_port_moved_to_another_vcpu_leaves_no_stale_tail, fifo_setup),
+        cmocka_unit_test_setup(fifo_port_moved_to_another_priority_leaves_no_stale_tail,
+                               fifo_setup),
     };
 
     return cmocka_run_group_tests_name("evtchn", tests, NULL, NULL);

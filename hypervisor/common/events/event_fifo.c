@@ -39,6 +39,27 @@ static bool link_after(event_word_t *tail_word, uint32_t port)
     return false;
 }
 
+/*
+ * A port is linked anew only after the guest consumed it, so a queue that
+ * still names it as its tail (it was last queued there, on another vCPU or
+ * at another priority, before bind_vcpu or set_priority moved it) is empty
+ * now. Left in place, that stale tail would make the next event of that
+ * queue link behind this port in the queue it moves to; a later link in
+ * that queue then overwrites the LINK and the event is lost for good: it
+ * stays LINKED, so it is never queued again (a dom0 IPI lost this way hung
+ * a 2-vCPU dom0 for minutes).
+ */
+static void forget_stale_tails(struct evtchn_fifo_vcpu *fv, uint32_t port, unsigned priority)
+{
+    struct evtchn_fifo_vcpu *queues = fv->all ? fv->all : fv;
+    unsigned nr = fv->all ? fv->nr_all : 1;
+
+    for (unsigned v = 0; v < nr; v++)
+        for (unsigned q = 0; q < EVTCHN_FIFO_MAX_QUEUES; q++)
+            if (queues[v].tail[q] == port && (&queues[v] != fv || q != priority))
+                queues[v].tail[q] = 0;
+}
+
 static bool link_port(struct evtchn_fifo_vcpu *fv, evtchn_fifo_word_fn word_of, void *ctx,
                       event_word_t *word, uint32_t port, unsigned priority)
 {
@@ -47,6 +68,7 @@ static bool link_port(struct evtchn_fifo_vcpu *fv, evtchn_fifo_word_fn word_of, 
 
     if (test(word, EVTCHN_FIFO_MASKED) || test_and_set(word, EVTCHN_FIFO_LINKED))
         return false;
+    forget_stale_tails(fv, port, priority);
     if (tail && tail != port) {
         event_word_t *tail_word = word_of(ctx, tail);
 

@@ -142,8 +142,11 @@ static struct evtchn_fifo_domain *fifo_alloc(struct domain *d)
         xfree(fd);
         return NULL;
     }
-    for (unsigned i = 0; i < d->max_vcpus; i++)
+    for (unsigned i = 0; i < d->max_vcpus; i++) {
         fd->cb_mfn[i] = INVALID_MFN;
+        fd->vcpus[i].all = fd->vcpus;
+        fd->vcpus[i].nr_all = fd->nr_vcpus;
+    }
     return fd;
 }
 
@@ -185,7 +188,8 @@ long evtchn_fifo_init_control(struct domain *d, struct evtchn_init_control *init
         rc = -EINVAL;   /* one control block per vCPU */
     } else {
         fd->vcpus[init->vcpu] = (struct evtchn_fifo_vcpu){
-            .cb = (struct evtchn_fifo_control_block *)(page + init->offset) };
+            .cb = (struct evtchn_fifo_control_block *)(page + init->offset),
+            .all = fd->vcpus, .nr_all = fd->nr_vcpus };
         fd->cb_mfn[init->vcpu] = init->control_gfn;
     }
     evtchn_unlock_irqrestore(flags);

@@ -10,6 +10,7 @@
 #include <lintel/errno.h>
 #include <lintel/event.h>
 #include <lintel/grant_table.h>
+#include <lintel/hypercall.h>
 #include <lintel/keyhandler.h>
 #include <lintel/lib.h>
 #include <lintel/layout.h>
@@ -423,6 +424,7 @@ static void domain_key(char key)
 
 void domain_register_keys(void)
 {
+    hypercall_register_keys();
     /* The core's idle loop may still hold 'q' for its "no domains" message. */
     if (!keyhandler_register('q', domain_key, "dump domain (and guest debug) info"))
         keyhandler_register('d', domain_key, "dump domain (and guest debug) info");

@@ -6,6 +6,7 @@
 #include <lintel/domain.h>
 #include <lintel/errno.h>
 #include <lintel/hypercall.h>
+#include <lintel/keyhandler.h>
 #include <lintel/percpu.h>
 #include <lintel/printk.h>
 #include <lintel/setup.h>
@@ -94,4 +95,21 @@ void hypercall_dispatch(struct cpu_regs *regs)
     if (!this_cpu(continuation_set))
         regs->rax = (uint64_t)result;
     this_cpu(in_progress) = NULL;
+}
+
+/*
+ * A hang seen long after boot (dom0 spinning in some call) needs the trace
+ * from that moment only: tracing from boot floods the serial line and
+ * changes the timing that caused the hang.
+ */
+static void trace_toggle_key(char key)
+{
+    (void)key;
+    boot_options.hypercall_trace = !boot_options.hypercall_trace;
+    printk("hypercall_trace %s\n", boot_options.hypercall_trace ? "on" : "off");
+}
+
+void hypercall_register_keys(void)
+{
+    keyhandler_register('T', trace_toggle_key, "toggle the hypercall trace (hypercall_trace)");
 }

@@ -19,6 +19,13 @@
 struct evtchn_fifo_vcpu {
     struct evtchn_fifo_control_block *cb;   /* NULL until init_control */
     uint32_t tail[EVTCHN_FIFO_MAX_QUEUES];   /* 0: the queue was empty */
+    /*
+     * Every queue of the domain (this vCPU's among them; NULL: this vCPU's
+     * only): a port linked anew must stop being the tail of any other
+     * queue, see link_port.
+     */
+    struct evtchn_fifo_vcpu *all;
+    unsigned nr_all;
 };
 
 /* The event word of port, or NULL when the event array does not cover it. */

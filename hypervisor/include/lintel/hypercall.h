@@ -30,6 +30,8 @@ struct hypercall_entry {
 extern const struct hypercall_entry hypercall_table[NR_HYPERCALLS];
 
 void hypercall_dispatch(struct cpu_regs *regs);
+/* Debug key 'T': the hypercall trace on and off while running. */
+void hypercall_register_keys(void);
 /* The hypercall's name for logs ("?" for numbers Xen never assigned). */
 const char *hypercall_name(uint64_t nr);
 /* Rewinds the guest's rip to the hypercall instruction and stores the
