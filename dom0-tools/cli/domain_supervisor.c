@@ -19,7 +19,6 @@
 #include "domain_config.h"
 #include "domain_lookup.h"
 #include "domain_store.h"
-#include "public/sched.h"
 
 #define LOG_DIR       "/var/log/lintel"
 #define POLL_SECONDS  1
@@ -39,17 +38,6 @@ static void logf_line(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-}
-
-static enum domain_action action_for(const struct domain_config *cfg, unsigned reason)
-{
-    switch (reason) {
-    case SHUTDOWN_poweroff: return cfg->on_poweroff;
-    case SHUTDOWN_reboot: return cfg->on_reboot;
-    case SHUTDOWN_crash:
-    case SHUTDOWN_watchdog: return cfg->on_crash;
-    default: return ACTION_PRESERVE;    /* suspend: save/restore owns that */
-    }
 }
 
 /* Destroys DOMID and waits until the hypervisor has let it go. */
@@ -77,7 +65,7 @@ static uint32_t handle_shutdown(const struct command *cmd, struct xenctl *ctl,
                                 const struct domain_config *cfg, uint32_t domid,
                                 unsigned reason)
 {
-    enum domain_action action = action_for(cfg, reason);
+    enum domain_action action = domain_action_for_shutdown(cfg, reason);
     uint32_t next = 0;
 
     logf_line("domain %u (%s) shut down (reason %u): %s", domid, cfg->name, reason,

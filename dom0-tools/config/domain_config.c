@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "public/sched.h"
+
 static const char *const action_names[] = {
     [ACTION_DESTROY] = "destroy",
     [ACTION_RESTART] = "restart",
@@ -100,6 +102,35 @@ int domain_action_parse(const char *text, enum domain_action *out)
 const char *domain_action_choices(void)
 {
     return "destroy, restart, rename-restart, preserve";
+}
+
+void domain_action_refusal(const char *text, char *why, size_t why_len)
+{
+    /* xl.cfg(5) names these too: say why they are refused rather than
+     * calling a valid Xen action unknown. */
+    if (!strcmp(text, "coredump-destroy") || !strcmp(text, "coredump-restart"))
+        snprintf(why, why_len, "action \"%s\" is not supported: lintel writes no core "
+                 "dumps (expected one of %s)", text, domain_action_choices());
+    else if (!strcmp(text, "soft-reset"))
+        snprintf(why, why_len, "action \"soft-reset\" is not supported: it resets HVM "
+                 "guests only (expected one of %s)", domain_action_choices());
+    else
+        snprintf(why, why_len, "invalid action \"%s\": expected one of %s", text,
+                 domain_action_choices());
+}
+
+enum domain_action domain_action_for_shutdown(const struct domain_config *cfg,
+                                              unsigned int reason)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff: return cfg->on_poweroff;
+    case SHUTDOWN_reboot: return cfg->on_reboot;
+    /* A watchdog firing means the guest stopped working: a crash, as xl treats it. */
+    case SHUTDOWN_crash:
+    case SHUTDOWN_watchdog: return cfg->on_crash;
+    /* A suspended domain waits for whoever suspended it to save it. */
+    default: return ACTION_PRESERVE;
+    }
 }
 
 /* Double-quoted xl.cfg string: only the quote and backslash need escaping. */

@@ -120,6 +120,11 @@ const char *domain_action_name(enum domain_action action);
 int domain_action_parse(const char *text, enum domain_action *out);
 /* The accepted action names, for error messages. */
 const char *domain_action_choices(void);
+/* Why TEXT is no action lintel takes (unknown, or Xen's but unsupported). */
+void domain_action_refusal(const char *text, char *why, size_t why_len);
+/* What CFG says to do when its domain shuts down for REASON (SHUTDOWN_*). */
+enum domain_action domain_action_for_shutdown(const struct domain_config *cfg,
+                                              unsigned int reason);
 
 void domain_config_print(FILE *out, const struct domain_config *cfg);
 

@@ -202,15 +202,17 @@ static int apply_action(struct xml_parse *p, xmlNode *node)
     enum domain_action *slot = field == FIELD_ON_POWEROFF ? &p->cfg->on_poweroff
                              : field == FIELD_ON_REBOOT ? &p->cfg->on_reboot
                              : &p->cfg->on_crash;
+    char why[256];
     char *text;
     int rc = 0;
 
     if (xml_check_attributes(&p->x, node, no_attributes) < 0 ||
         xml_text(&p->x, node, &text) < 0)
         return -1;
-    if (domain_action_parse(text, slot) < 0)
-        rc = xml_fail(&p->x, node, "invalid action \"%s\": expected one of %s",
-                      text, domain_action_choices());
+    if (domain_action_parse(text, slot) < 0) {
+        domain_action_refusal(text, why, sizeof(why));
+        rc = xml_fail(&p->x, node, "%s", why);
+    }
     free(text);
     mark(p, field, node);
     return rc;

@@ -244,12 +244,14 @@ static int apply_action(struct xl_parse *p, const char *key,
                              : field == FIELD_ON_REBOOT ? &p->cfg->on_reboot
                              : &p->cfg->on_crash;
     const char *text = NULL;
+    char why[256];
 
     if (want_string(p, key, v, &text) < 0)
         return -1;
-    if (domain_action_parse(text, slot) < 0)
-        return fail_at(p, v->line, "%s: invalid action \"%s\": expected one of %s",
-                       key, text, domain_action_choices());
+    if (domain_action_parse(text, slot) < 0) {
+        domain_action_refusal(text, why, sizeof(why));
+        return fail_at(p, v->line, "%s: %s", key, why);
+    }
     mark(p, field, v->line);
     return 0;
 }

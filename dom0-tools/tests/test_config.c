@@ -15,6 +15,7 @@
 #include "domain_config.h"
 #include "libvirt_xml.h"
 #include "xl_cfg.h"
+#include "public/sched.h"
 
 static char kernel_path[] = "/tmp/lintel-test-kernel-XXXXXX";
 
@@ -451,6 +452,47 @@ static void test_validation_rules(void **state)
     domain_config_free(&cfg);
 }
 
+/* Which action a shutdown leads to: each reason its own key, a watchdog a crash. */
+static void test_shutdown_reasons_pick_their_action(void **state)
+{
+    struct domain_config cfg;
+    struct config_error err;
+
+    (void)state;
+    assert_int_equal(load_xl("name=\"x\"\nmemory=16\nkernel=\"@K@\"\n"
+                             "on_poweroff=\"preserve\"\non_reboot=\"rename-restart\"\n"
+                             "on_crash=\"restart\"", &cfg, &err), 0);
+    assert_int_equal(domain_action_for_shutdown(&cfg, SHUTDOWN_poweroff), ACTION_PRESERVE);
+    assert_int_equal(domain_action_for_shutdown(&cfg, SHUTDOWN_reboot),
+                     ACTION_RENAME_RESTART);
+    assert_int_equal(domain_action_for_shutdown(&cfg, SHUTDOWN_crash), ACTION_RESTART);
+    assert_int_equal(domain_action_for_shutdown(&cfg, SHUTDOWN_watchdog), ACTION_RESTART);
+    assert_int_equal(domain_action_for_shutdown(&cfg, SHUTDOWN_suspend), ACTION_PRESERVE);
+    assert_int_equal(domain_action_for_shutdown(&cfg, SHUTDOWN_soft_reset), ACTION_PRESERVE);
+    domain_config_free(&cfg);
+    /* Xen's defaults: destroy on poweroff and crash, restart on reboot. */
+    assert_int_equal(load_xl("name=\"x\"\nmemory=16\nkernel=\"@K@\"", &cfg, &err), 0);
+    assert_int_equal(domain_action_for_shutdown(&cfg, SHUTDOWN_poweroff), ACTION_DESTROY);
+    assert_int_equal(domain_action_for_shutdown(&cfg, SHUTDOWN_reboot), ACTION_RESTART);
+    assert_int_equal(domain_action_for_shutdown(&cfg, SHUTDOWN_crash), ACTION_DESTROY);
+    domain_config_free(&cfg);
+}
+
+/* Xen's core-dump and soft-reset actions are refused by name, not as unknown. */
+static void test_unsupported_actions_say_why(void **state)
+{
+    char why[256];
+
+    (void)state;
+    domain_action_refusal("coredump-restart", why, sizeof(why));
+    assert_non_null(strstr(why, "\"coredump-restart\" is not supported: lintel writes no core dumps"));
+    domain_action_refusal("soft-reset", why, sizeof(why));
+    assert_non_null(strstr(why, "\"soft-reset\" is not supported"));
+    domain_action_refusal("reboot", why, sizeof(why));
+    assert_string_equal(why, "invalid action \"reboot\": expected one of destroy, restart, "
+                             "rename-restart, preserve");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -470,6 +512,8 @@ int main(void)
         cmocka_unit_test(test_xml_errors_name_the_element),
         cmocka_unit_test(test_xml_refuses_external_entities),
         cmocka_unit_test(test_validation_rules),
+        cmocka_unit_test(test_shutdown_reasons_pick_their_action),
+        cmocka_unit_test(test_unsupported_actions_say_why),
     };
 
     return cmocka_run_group_tests_name("config", tests, make_kernel_file,
