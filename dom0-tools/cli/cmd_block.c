@@ -35,6 +35,13 @@ static int target_domain(const struct command *cmd, const char *arg, uint32_t *d
     return EXIT_OK;
 }
 
+/* Like every command, an unknown option is a usage error, not an operand. */
+static int no_options(const struct command *cmd, int argc, char **argv)
+{
+    optind = 0;
+    return command_getopt(cmd, argc, argv, "", NULL) == -1 ? EXIT_OK : EXIT_USAGE;
+}
+
 int cmd_block_attach(const struct command *cmd, int argc, char **argv)
 {
     struct disk_config disk;
@@ -43,13 +50,15 @@ int cmd_block_attach(const struct command *cmd, int argc, char **argv)
     uint32_t domid;
     int rc;
 
-    if (argc != 3)
-        return command_usage_error(cmd, argc < 3 ? "missing DOMAIN or DISK-SPEC"
-                                                 : "too many arguments");
+    if (no_options(cmd, argc, argv) != EXIT_OK)
+        return EXIT_USAGE;
+    if (argc - optind != 2)
+        return command_usage_error(cmd, argc - optind < 2 ? "missing DOMAIN or DISK-SPEC"
+                                                          : "too many arguments");
     memset(&disk, 0, sizeof(disk));
-    if (disk_spec_parse(argv[2], &disk, why, sizeof(why)) < 0)
+    if (disk_spec_parse(argv[optind + 1], &disk, why, sizeof(why)) < 0)
         return command_usage_error(cmd, "%s", why);
-    rc = target_domain(cmd, argv[1], &domid, &xs);
+    rc = target_domain(cmd, argv[optind], &domid, &xs);
     if (rc == EXIT_OK && vbd_attach(xs, domid, &disk, why, sizeof(why)) < 0)
         rc = command_fail(cmd, "%s", why);
     free(disk.target);
@@ -102,9 +111,12 @@ int cmd_block_list(const struct command *cmd, int argc, char **argv)
     uint32_t domid;
     int rc;
 
-    if (argc != 2)
-        return command_usage_error(cmd, argc < 2 ? "missing DOMAIN" : "too many arguments");
-    if ((rc = target_domain(cmd, argv[1], &domid, &xs)) != EXIT_OK)
+    if (no_options(cmd, argc, argv) != EXIT_OK)
+        return EXIT_USAGE;
+    if (argc - optind != 1)
+        return command_usage_error(cmd, argc - optind < 1 ? "missing DOMAIN"
+                                                          : "too many arguments");
+    if ((rc = target_domain(cmd, argv[optind], &domid, &xs)) != EXIT_OK)
         return rc;
     if ((rc = vbd_list(xs, domid, stdout)) < 0)
         return command_fail(cmd, "reading domain %u's disks: %s", domid, strerror(-rc));
