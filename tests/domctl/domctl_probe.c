@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "public/domctl.h"
+#include "public/grant_table.h"
+#include "public/memory.h"
 #include "public/sysctl.h"
 
 #define PAGE 4096
@@ -47,12 +49,17 @@ static void *locked_page(void)
     return p == MAP_FAILED ? NULL : p;
 }
 
-static long hypercall(unsigned op, uint64_t a0, uint64_t a1)
+static long hypercall3(unsigned op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    struct privcmd_hypercall call = { .op = op, .arg = { a0, a1, 0, 0, 0 } };
+    struct privcmd_hypercall call = { .op = op, .arg = { a0, a1, a2, 0, 0 } };
     long rc = ioctl(privcmd, IOCTL_PRIVCMD_HYPERCALL, &call);
 
     return rc < 0 ? -errno : rc;
+}
+
+static long hypercall(unsigned op, uint64_t a0, uint64_t a1)
+{
+    return hypercall3(op, a0, a1, 0);
 }
 
 static long domctl(struct xen_domctl *op)
@@ -416,6 +423,159 @@ static void vcpu_context_questions(uint16_t domid)
     printf("getvcpucontext_self %ld\n", get_context(0, 0, c));
 }
 
+/* ---- XENMEM_acquire_resource: what libxc's grant-table seeding uses ---- */
+
+struct privcmd_mmap_resource {
+    uint16_t dom;
+    uint32_t type;
+    uint32_t id;
+    uint32_t idx;
+    uint64_t num;
+    uint64_t addr;
+};
+#define IOCTL_PRIVCMD_MMAP_RESOURCE \
+    _IOC(_IOC_NONE, 'P', 7, sizeof(struct privcmd_mmap_resource))
+
+struct privcmd_mmapbatch_v2 {
+    unsigned int num;
+    uint16_t dom;
+    uint64_t addr;
+    const uint64_t *arr;
+    int *err;
+};
+#define IOCTL_PRIVCMD_MMAPBATCH_V2 _IOC(_IOC_NONE, 'P', 4, sizeof(struct privcmd_mmapbatch_v2))
+
+static long acquire(uint16_t domid, uint16_t type, uint32_t id, uint64_t frame,
+                    uint32_t nr_frames, int with_list, uint32_t *nr_out, uint64_t *mfn0)
+{
+    struct xen_mem_acquire_resource *r = buf;
+    uint64_t *list = (uint64_t *)((uint8_t *)buf + PAGE);
+    long rc;
+
+    memset(r, 0, sizeof(*r));
+    r->domid = domid;
+    r->type = type;
+    r->id = id;
+    r->frame = frame;
+    r->nr_frames = nr_frames;
+    list[0] = 0;
+    if (with_list)
+        r->frame_list.p = list;
+    rc = hypercall(__HYPERVISOR_memory_op, XENMEM_acquire_resource, (uintptr_t)r);
+    if (nr_out)
+        *nr_out = r->nr_frames;
+    if (mfn0)
+        *mfn0 = list[0];
+    return rc;
+}
+
+static uint64_t setup_table_frame0(uint16_t domid)
+{
+    struct gnttab_setup_table *op = buf;
+    uint64_t *list = (uint64_t *)((uint8_t *)buf + PAGE);
+
+    memset(op, 0, sizeof(*op));
+    op->dom = domid;
+    op->nr_frames = 1;
+    op->frame_list.p = list;
+    list[0] = 0;
+    if (hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table, (uintptr_t)op, 1) ||
+        op->status)
+        return 0;
+    return list[0];
+}
+
+/* privcmd's IOCTL_PRIVCMD_MMAP_RESOURCE, as libxenforeignmemory maps it. */
+static void *map_grant_frame0(uint16_t domid, long *rc)
+{
+    struct privcmd_mmap_resource res = { .dom = domid, .type = XENMEM_resource_grant_table,
+                                         .id = XENMEM_resource_grant_table_id_shared,
+                                         .idx = 0, .num = 1 };
+    void *addr = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, privcmd, 0);
+
+    if (addr == MAP_FAILED) {
+        *rc = -errno;
+        return NULL;
+    }
+    res.addr = (uintptr_t)addr;
+    *rc = ioctl(privcmd, IOCTL_PRIVCMD_MMAP_RESOURCE, &res) < 0 ? -errno : 0;
+    if (*rc) {
+        munmap(addr, PAGE);
+        return NULL;
+    }
+    return addr;
+}
+
+static void acquire_resource_questions(uint16_t domid)
+{
+    const uint16_t grant = XENMEM_resource_grant_table;
+    uint64_t mfn = 0, frame0 = setup_table_frame0(domid);
+    uint32_t nr = 0;
+    long rc;
+    void *map;
+
+    rc = acquire(domid, grant, XENMEM_resource_grant_table_id_shared, 0, 0, 0, &nr, NULL);
+    printf("resource_size %ld\nresource_size_frames %u\n", rc, nr);
+    rc = acquire(domid, grant, XENMEM_resource_grant_table_id_status, 0, 0, 0, &nr, NULL);
+    printf("resource_size_status %ld\nresource_size_status_frames %u\n", rc, nr);
+    printf("resource_size_bad_id %ld\n", acquire(domid, grant, 2, 0, 0, 0, NULL, NULL));
+    printf("resource_size_with_count %ld\n",
+           acquire(domid, grant, XENMEM_resource_grant_table_id_shared, 0, 1, 0, NULL, NULL));
+    rc = acquire(domid, 9, 0, 0, 0, 0, &nr, NULL);
+    printf("resource_unknown_type %ld\nresource_unknown_type_frames %#x\n", rc, nr);
+    printf("resource_unknown_type_map %ld\n", acquire(domid, 9, 0, 0, 1, 1, NULL, NULL));
+    rc = acquire(domid, XENMEM_resource_ioreq_server, 0, 0, 0, 0, &nr, NULL);
+    printf("resource_ioreq %ld\nresource_ioreq_frames %#x\n", rc, nr);
+    printf("resource_ioreq_map %ld\n",
+           acquire(domid, XENMEM_resource_ioreq_server, 0, 0, 1, 1, NULL, NULL));
+    printf("resource_vmtrace %ld\n", acquire(domid, XENMEM_resource_vmtrace_buf, 0, 0, 0, 0,
+                                             NULL, NULL));
+    printf("resource_no_domain %ld\n", acquire(31000, grant, 0, 0, 0, 0, NULL, NULL));
+    printf("resource_self_id %ld\n", acquire(0, grant, 0, 0, 0, 0, NULL, NULL));
+    printf("resource_domid_self %ld\n", acquire(DOMID_SELF, grant, 0, 0, 0, 0, NULL, NULL));
+    memset(buf, 0, sizeof(struct xen_mem_acquire_resource));
+    ((struct xen_mem_acquire_resource *)buf)->domid = domid;
+    ((struct xen_mem_acquire_resource *)buf)->type = grant;
+    ((struct xen_mem_acquire_resource *)buf)->pad = 1;
+    printf("resource_pad %ld\n",
+           hypercall(__HYPERVISOR_memory_op, XENMEM_acquire_resource, (uintptr_t)buf));
+    rc = acquire(domid, grant, XENMEM_resource_grant_table_id_shared, 0, 1, 1, NULL, &mfn);
+    printf("resource_frame0 %ld\nresource_frame0_is_setup_table_frame %d\n", rc,
+           mfn != 0 && mfn == frame0);
+    rc = acquire(domid, grant, XENMEM_resource_grant_table_id_shared, 3, 1, 1, NULL, &mfn);
+    printf("resource_frame3_grows %ld\nresource_frame3_nonzero %d\n", rc, mfn != 0);
+    printf("resource_beyond_max %ld\n",
+           acquire(domid, grant, XENMEM_resource_grant_table_id_shared, 64, 1, 1, NULL, NULL));
+    printf("resource_straddles_max %ld\n",
+           acquire(domid, grant, XENMEM_resource_grant_table_id_shared, 63, 2, 1, NULL, NULL));
+    printf("resource_list_no_frames %ld\n",
+           acquire(domid, grant, XENMEM_resource_grant_table_id_shared, 0, 0, 1, NULL, NULL));
+    printf("resource_status_v1 %ld\n",
+           acquire(domid, grant, XENMEM_resource_grant_table_id_status, 0, 1, 1, NULL, NULL));
+    map = map_grant_frame0(domid, &rc);
+    printf("resource_privcmd_map %ld\n", rc);
+    if (map) {
+        /* What is written through one mapping of the frame shows in the other. */
+        long rc2;
+        volatile uint32_t *via_resource = map;
+        struct privcmd_mmapbatch_v2 batch;
+        int err = 0;
+        uint64_t frame = frame0;
+        void *other = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, privcmd, 0);
+
+        batch = (struct privcmd_mmapbatch_v2){ 1, domid, (uintptr_t)other, &frame, &err };
+        rc2 = other == MAP_FAILED ? -1 :
+              ioctl(privcmd, IOCTL_PRIVCMD_MMAPBATCH_V2, &batch);
+        via_resource[100] = 0x5eedf00d;
+        printf("resource_privcmd_map_shared %d\n",
+               rc2 == 0 && err == 0 && ((volatile uint32_t *)other)[100] == 0x5eedf00d);
+        via_resource[100] = 0;
+        munmap(map, PAGE);
+        if (other != MAP_FAILED)
+            munmap(other, PAGE);
+    }
+}
+
 static void one_domain(uint16_t domid)
 {
     struct xen_domctl op;
@@ -474,6 +634,7 @@ static void one_domain(uint16_t domid)
 
     domain_policy_questions(domid);
     vcpu_context_questions(domid);
+    acquire_resource_questions(domid);
 
     printf("unpause_paused %ld\n", simple(XEN_DOMCTL_unpausedomain, domid));
     running_domain_policy_questions(domid);

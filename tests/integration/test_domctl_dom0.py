@@ -274,6 +274,45 @@ def test_getvcpucontext_checks_as_xen_does(probe, question, answer):
     assert int(probe[question]) == answer
 
 
+EPERM = -1
+
+
+# XENMEM_acquire_resource on a domain's grant table, as Xen 4.17's libxc uses
+# it to seed a new guest's reserved entries (and lintel create too): Xen's answers.
+@pytest.mark.parametrize("question,answer", [
+    ("resource_size", 0),
+    ("resource_size_frames", 64),           # the table's limit (gnttab_max_frames)
+    ("resource_size_status", 0),
+    ("resource_size_status_frames", 8),     # v2 status frames for 64 shared ones
+    ("resource_size_bad_id", EINVAL),
+    ("resource_size_with_count", EINVAL),
+    # Xen's size query takes -EOPNOTSUPP for an unknown type as an unsigned count.
+    ("resource_unknown_type", 0),
+    ("resource_unknown_type_frames", 0xffffffa1),
+    ("resource_unknown_type_map", EOPNOTSUPP),
+    ("resource_ioreq", EINVAL),             # HVM's: a PV domain has none
+    ("resource_ioreq_frames", 0),
+    ("resource_ioreq_map", EINVAL),
+    ("resource_vmtrace", EINVAL),
+    ("resource_no_domain", ESRCH),
+    ("resource_self_id", EPERM),
+    ("resource_domid_self", ESRCH),
+    ("resource_pad", EINVAL),
+    ("resource_frame0", 0),
+    ("resource_frame0_is_setup_table_frame", 1),
+    ("resource_frame3_grows", 0),
+    ("resource_frame3_nonzero", 1),
+    ("resource_beyond_max", EINVAL),
+    ("resource_straddles_max", EINVAL),
+    ("resource_list_no_frames", EINVAL),
+    ("resource_status_v1", EINVAL),
+    ("resource_privcmd_map", 0),
+    ("resource_privcmd_map_shared", 1),
+])
+def test_acquire_resource_maps_the_grant_table_as_xen_does(probe, question, answer):
+    assert int(probe[question], 0) == answer
+
+
 def test_set_cpu_policy_takes_features_away_and_drops_what_the_host_lacks(probe):
     assert probe["dompolicy_get"] == "1"
     assert probe["dompolicy_set_max_leaf_beyond_err"] == "0/0xffffffff"

@@ -15,6 +15,7 @@
 #include <lintel/printk.h>
 #include <public/errno.h>
 #include <public/grant_table.h>
+#include <public/memory.h>
 #include <public/xen.h>
 
 #include "grant_private.h"
@@ -318,6 +319,65 @@ static long query_size(uint64_t uop)
         spin_unlock(&grant_lock);
     }
     return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+}
+
+/* ---- XENMEM_acquire_resource's grant-table resource (memory.c asks) ---- */
+
+long grant_resource_max_frames(struct domain *d, unsigned id)
+{
+    struct grant_table *t;
+    long max = 0;
+
+    spin_lock(&grant_lock);
+    t = grant_table_of(d);
+    if (!t)
+        max = -XEN_ENOMEM;
+    else if (id == XENMEM_resource_grant_table_id_shared)
+        max = t->max_frames;
+    /* Sized for v2 whatever the version now: Xen's answer too. */
+    else if (id == XENMEM_resource_grant_table_id_status)
+        max = grant_status_frames_for(2, t->max_frames);
+    spin_unlock(&grant_lock);
+    return max;
+}
+
+int grant_resource_frames(struct domain *d, unsigned id, uint64_t frame, unsigned nr,
+                          uint64_t *mfns)
+{
+    struct grant_table *t;
+    uint64_t last = frame + nr - 1;
+    int rc = 0;
+
+    if (!nr)
+        return -XEN_EINVAL;
+    spin_lock(&grant_lock);
+    t = grant_table_of(d);
+    if (!t) {
+        rc = -XEN_ENOMEM;
+    } else if (id == XENMEM_resource_grant_table_id_shared) {
+        /* Mapping frame N grows the table to it, as setup_table would. */
+        if (last >= t->max_frames)
+            rc = -XEN_EINVAL;
+        else if (grow_table(t, (unsigned)last + 1))
+            rc = -XEN_ENOMEM;
+        for (unsigned i = 0; !rc && i < nr; i++)
+            mfns[i] = page_mfn(t->shared[frame + i]);
+    } else if (id == XENMEM_resource_grant_table_id_status && t->version == 2) {
+        /* Status frame N holds the words of the entries in these shared frames. */
+        uint64_t shared_needed = (last + 1) * (GRANT_STATUS_PER_FRAME /
+                                               grant_entries_per_frame(2));
+
+        if (last >= grant_status_frames_for(2, t->max_frames))
+            rc = -XEN_EINVAL;
+        else if (grow_table(t, (unsigned)MIN(shared_needed, (uint64_t)t->max_frames)))
+            rc = -XEN_ENOMEM;
+        for (unsigned i = 0; !rc && i < nr; i++)
+            mfns[i] = page_mfn(t->status[frame + i]);
+    } else {
+        rc = -XEN_EINVAL;
+    }
+    spin_unlock(&grant_lock);
+    return rc;
 }
 
 static long get_version(uint64_t uop)

@@ -7,6 +7,7 @@
  * continues with the progress encoded in the command (bits 6 and up), as
  * Xen does, so a large balloon request never holds the CPU for long.
  */
+#include <lintel/control.h>
 #include <lintel/errno.h>
 #include <lintel/guest_access.h>
 #include <lintel/hypercall.h>
@@ -477,10 +478,7 @@ HYPERCALL_HANDLER(do_memory_op)
     case XENMEM_claim_pages:
         return claim_pages(start, a2);
     case XENMEM_acquire_resource:
-        /* No resource can be mapped this way yet: Xen's answer for a type
-         * it does not offer, on which libxc seeds a new domain's grant
-         * table through GNTTABOP_setup_table and a foreign mapping. */
-        return -XEN_EOPNOTSUPP;
+        return memory_acquire_resource(a1, start, a2);
     default:
         return -XEN_ENOSYS;
     }

@@ -46,4 +46,10 @@ void domain_info_pack(const struct domain_snapshot *s,
 uint64_t readconsole_start(uint32_t index, bool incremental,
                            uint64_t oldest, uint64_t head);
 
+#ifndef LINTEL_HOST
+/* XENMEM_acquire_resource (memory_op's dispatch calls it): CMD as the guest
+ * gave it, START the progress encoded in it, ARG the argument's address. */
+long memory_acquire_resource(uint64_t cmd, uint64_t start, uint64_t arg);
+#endif
+
 #endif

@@ -150,6 +150,16 @@ int grant_table_set_max_version(struct domain *d, unsigned version);
  */
 void grant_table_domain_destroy(struct domain *d);
 void grant_table_domain_free(struct domain *d);
+/*
+ * The grant table as XENMEM_acquire_resource's resource, Xen's way: id 0
+ * the shared frames, id 1 the v2 status frames. max_frames: how many the
+ * id can ever have (0 for an unknown id). frames: the machine frames of
+ * [frame, frame + nr), growing the table to them; -EINVAL beyond the
+ * limit, for status frames of a v1 table, or for an unknown id.
+ */
+long grant_resource_max_frames(struct domain *d, unsigned id);
+int grant_resource_frames(struct domain *d, unsigned id, uint64_t frame, unsigned nr,
+                          uint64_t *mfns);
 #endif
 
 #endif
