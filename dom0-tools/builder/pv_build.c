@@ -202,16 +202,30 @@ static int reset_shared_info(struct build *b, uint64_t mfn)
     return 0;
 }
 
+/* The guest's first grant-table frame, mapped the way libxc does: as the
+ * grant-table resource, or where the hypervisor does not offer it, by
+ * GNTTABOP_setup_table and a foreign mapping of the frame it names. */
+static grant_entry_v1_t *map_grant_frame0(struct build *b, int *rc)
+{
+    grant_entry_v1_t *table;
+    xen_pfn_t frame;
+
+    table = xenctl_map_resource(b->ctl, b->domid, XENMEM_resource_grant_table,
+                                XENMEM_resource_grant_table_id_shared, 0, 1, rc);
+    if (table || *rc != -EOPNOTSUPP)
+        return table;
+    if ((*rc = xenctl_grant_frame0(b->ctl, b->domid, &frame)) < 0)
+        return NULL;
+    return xenctl_map_foreign(b->ctl, b->domid, &frame, 1, rc);
+}
+
 /* dom0's console and store daemons may map the rings by grant, as with libxl. */
 static int seed_grants(struct build *b)
 {
-    xen_pfn_t frame;
     grant_entry_v1_t *table;
     int rc;
 
-    if ((rc = xenctl_grant_frame0(b->ctl, b->domid, &frame)) < 0)
-        return fail_rc(b, "GNTTABOP_setup_table", rc);
-    table = xenctl_map_foreign(b->ctl, b->domid, &frame, 1, &rc);
+    table = map_grant_frame0(b, &rc);
     if (!table)
         return fail_rc(b, "mapping the grant table", rc);
     guest_seed_reserved_grants(table, b->p2m[b->layout.console.pfn],

@@ -102,6 +102,32 @@ void *xenctl_map_foreign(struct xenctl *ctl, uint32_t domid, const xen_pfn_t *mf
     return addr;
 }
 
+void *xenctl_map_resource(struct xenctl *ctl, uint32_t domid, unsigned type, unsigned id,
+                          unsigned frame, size_t n, int *rc_out)
+{
+    struct privcmd_mmap_resource res;
+    size_t len = n * XENCTL_PAGE_SIZE;
+    void *addr = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, ctl->privcmd_fd, 0);
+
+    if (addr == MAP_FAILED) {
+        *rc_out = -errno;
+        return NULL;
+    }
+    memset(&res, 0, sizeof(res));
+    res.dom = (domid_t)domid;
+    res.type = type;
+    res.id = id;
+    res.idx = frame;
+    res.num = n;
+    res.addr = (uintptr_t)addr;
+    *rc_out = ioctl(ctl->privcmd_fd, IOCTL_PRIVCMD_MMAP_RESOURCE, &res) < 0 ? -errno : 0;
+    if (*rc_out < 0) {
+        munmap(addr, len);
+        return NULL;
+    }
+    return addr;
+}
+
 void xenctl_unmap_foreign(void *addr, size_t n)
 {
     if (addr)

@@ -91,6 +91,12 @@ int xenctl_populate_physmap(struct xenctl *ctl, uint32_t domid, xen_pfn_t *frame
 /* Maps N machine frames of DOMID read-write; NULL with *RC set on failure. */
 void *xenctl_map_foreign(struct xenctl *ctl, uint32_t domid, const xen_pfn_t *mfns,
                          size_t n, int *rc);
+/* Maps frames [FRAME, FRAME + N) of DOMID's resource TYPE/ID read-write
+ * (XENMEM_acquire_resource through privcmd); NULL with *RC set on failure,
+ * -EOPNOTSUPP where the hypervisor does not offer the resource. Unmapped
+ * with xenctl_unmap_foreign. */
+void *xenctl_map_resource(struct xenctl *ctl, uint32_t domid, unsigned type, unsigned id,
+                          unsigned frame, size_t n, int *rc);
 void xenctl_unmap_foreign(void *addr, size_t n);
 int xenctl_evtchn_alloc_unbound(struct xenctl *ctl, uint32_t domid, uint32_t remote,
                                 uint32_t *port);
