@@ -4,6 +4,7 @@ The oracle is independent of our C code: Python's lzma unpacks the bzImage
 payload and `readelf` lists the Xen notes and program headers of the
 result; every value `lintel kernel-info` prints must agree with them.
 """
+import gzip
 import lzma
 import re
 import struct
@@ -130,3 +131,31 @@ def test_non_kernel_is_refused_by_name(lintel, tmp_path):
     result = run_lintel(lintel, "kernel-info", junk)
     assert result.returncode == 1
     assert result.stderr == f"lintel kernel-info: {junk}: neither an ELF file nor a bzImage\n"
+
+
+@pytest.mark.parametrize("method", ["gzip", "zstd"])
+def test_gzip_and_zstd_payloads_give_the_same_kernel(lintel, vmlinux, tmp_path, method):
+    """The stock bzImage with its kernel packed again by gzip or zstd (the
+    other payloads Linux builds; the unpacked size appended, as its build
+    does): the builder unpacks each to the same ELF, notes and layout."""
+    data = STOCK_KERNEL.read_bytes()
+    elf = vmlinux.read_bytes()
+    if method == "gzip":
+        packed = gzip.compress(elf, 1)
+    else:
+        packed = subprocess.run(["zstd", "-q", "-1", "-c"], input=elf, capture_output=True,
+                                check=True).stdout
+    payload = packed + struct.pack("<I", len(elf))
+    setup_sects = data[0x1F1] or 4
+    offset, _ = struct.unpack_from("<II", data, 0x248)
+    image = bytearray(data[:(setup_sects + 1) * 512 + offset]) + payload
+    struct.pack_into("<I", image, 0x24C, len(payload))
+    repacked = tmp_path / f"vmlinuz-{method}"
+    repacked.write_bytes(image)
+
+    fields, out = lintel_kernel_info(lintel, "-m", "256", repacked)
+    stock_fields, stock_out = lintel_kernel_info(lintel, "-m", "256", STOCK_KERNEL)
+    assert fields["format"] == f"bzImage/{method}"
+    assert int(fields["elf_size"]) == len(elf)
+    assert out.replace(str(repacked), "K").replace(f"bzImage/{method}", "F") == \
+        stock_out.replace(str(STOCK_KERNEL), "K").replace("bzImage/xz", "F")
