@@ -16,6 +16,7 @@
 #include "boot_tables.h"
 #include "guest_seed.h"
 #include "kernel_image.h"
+#include "vcpu_placement.h"
 
 /* An initrd is read whole into memory; beyond this it is a mistake. */
 #define RAMDISK_MAX (1ULL << 30)
@@ -265,6 +266,8 @@ static int build(struct build *b, struct pv_built_domain *out)
     int rc;
 
     if (plan(b) < 0 || create(b) < 0 || populate(b) < 0)
+        return -1;
+    if (vcpu_placement_apply(b->ctl, b->domid, b->cfg, b->why, b->why_len) < 0)
         return -1;
     if ((rc = xenctl_domain_getinfo(b->ctl, b->domid, &info)) < 0)
         return fail_rc(b, "XEN_DOMCTL_getdomaininfo", rc);
