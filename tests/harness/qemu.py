@@ -146,7 +146,9 @@ class Machine:
                "-serial", "chardev:console", "-monitor", "none",
                "-m", str(self.memory_mb), "-smp", str(self.smp)]
         if self.icount:
-            cmd += ["-icount", "shift=0"]
+            # icount=True: guest time from instruction counts; a string is
+            # the whole -icount option (e.g. "shift=0,sleep=off").
+            cmd += ["-icount", self.icount if isinstance(self.icount, str) else "shift=0"]
         if self.want_qmp:
             cmd += ["-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
         if self.hv == "native":

@@ -8,7 +8,7 @@ created with `xl create`:
   it, they exchange a notification each way, and when the caller powers off
   (and is destroyed) the listener's port is left unbound for it again. The
   listener's console carries the checks. In make test on one pCPU; a soak
-  variant runs it on two (an expected failure on Lintel: see its mark).
+  variant runs it on two.
 * spin (CPU burners) on a one-pCPU host (dom0 idles meanwhile):
   weights 256 and 512 share the CPU 1:2 within 5%, and a cap of 25 holds a
   lone burner to 25% +- 3 points, by the hypervisor's own vCPU time. (One
@@ -16,7 +16,6 @@ created with `xl create`:
   weight, so on two pCPUs both burners get more credit than one pCPU can
   burn and share it 1:1, as Xen 4.17 does.) A soak test: it takes minutes.
 
-On Lintel the credit shares are an expected failure (see the mark).
 """
 import re
 import time
@@ -27,9 +26,6 @@ from harness import paths
 from harness.marks import hypervisors
 from harness.qemu import Machine
 
-CREDIT_SHARES_ON_LINTEL = ("xl creates both burners on Lintel now, but the shares miss: one run "
-                           "(18:30 UTC, session 3) gave heavy:light = 1.79 for weights 512:256 "
-                           "(wanted 2 +- 5%); credit's area (issue 6)")
 KERNELS = "/usr/lib/lintel/test-kernels"
 
 
@@ -80,18 +76,13 @@ def test_interdomain_notification_between_two_guests(hv):
     interdomain_notification(hv, f"pv-events-peers-{hv}", smp=1)
 
 
-# Xen 4.17 passes this in 110 s. Lintel failed it 3 times of 3 (session 4,
-# 20:10-20:45 UTC): twice dom0's console took no typed input for 30 s and
-# more after `xl create -c` returned (the guests had passed), once the
-# listener waited past 240 s for the caller, which had powered off, to be
-# destroyed. dom0 has two vCPUs here: a wake-up of a dom0 vCPU that comes
-# late or not at all, by the look of it.
-TWO_PCPU_DOM0_STALLS = ("a two-vCPU dom0 stalls for tens of seconds around the guests' "
-                        "exit on Lintel (console input, the caller's destruction)")
-
-
+# Lintel failed this 3 times of 3 before the FIFO stale-tail fix of session 4
+# (a lost dom0 IPI stalled the two-vCPU dom0 around the guests' exit) and
+# passes now. Not in make test: Xen 4.17 failed it once in session 4 (the
+# listener saw its port still interdomain: it checked before the caller's
+# destruction reached it), a race in the test to remove first.
 @pytest.mark.soak
-@pytest.mark.parametrize("hv", hypervisors(lintel_xfail_reason=TWO_PCPU_DOM0_STALLS))
+@pytest.mark.parametrize("hv", hypervisors())
 def test_interdomain_notification_on_two_pcpus(hv):
     """The same on -smp 2 (issue 6 wants its tests there): the guests may
     run at once, and each notification may cross pCPUs."""
@@ -116,7 +107,7 @@ def measure(m, names, seconds):
 
 # About four minutes under emulation (two 30 s windows after a dom0 boot).
 @pytest.mark.soak
-@pytest.mark.parametrize("hv", hypervisors(lintel_xfail_reason=CREDIT_SHARES_ON_LINTEL))
+@pytest.mark.parametrize("hv", hypervisors())
 def test_credit_weights_and_cap_on_one_pcpu(hv):
     with xentools_dom0(hv, f"pv-events-fairness-{hv}") as m:
         prepare(m, "spin")

@@ -74,13 +74,20 @@ TEST(setup)
 #define MAX_SAMPLES 30
 #define LATENESS_BOUND (2 * MS)
 
+/*
+ * With "exact_time" on the command line the harness runs QEMU with
+ * -icount shift=0,sleep=off: guest time is counted in instructions and
+ * idle time is skipped, so host stalls cannot make a sample late and EVERY
+ * sample must be within the bound (measured: Xen 4.17 4.4 us, Lintel 10 us).
+ */
 TEST(singleshot_10ms_fires_on_time_in_guest_time)
 {
+    int exact = string_contains((const char *)start_info->cmd_line, "exact_time");
     int64_t bound = (int64_t)LATENESS_BOUND;
     int64_t best = INT64_MAX, worst = 0;
     int early = 0, missed = 0, within = 0, n;
 
-    for (n = 0; n < MAX_SAMPLES && (n < MIN_SAMPLES || best >= bound); n++) {
+    for (n = 0; n < MAX_SAMPLES && (n < MIN_SAMPLES || (!exact && best >= bound)); n++) {
         uint64_t deadline;
         int64_t late;
 
@@ -100,6 +107,8 @@ TEST(singleshot_10ms_fires_on_time_in_guest_time)
     EXPECT_EQ(missed, 0);
     EXPECT_EQ(early, 0);
     EXPECT_TRUE(best < bound);
+    if (exact)
+        EXPECT_TRUE(worst < bound);
 }
 
 TEST(sshottmr_future_flag_is_ignored)
