@@ -312,18 +312,23 @@ static int fifo_setup(void **state)
 }
 
 /* What a guest does: take the head of queue q, follow LINK, unlink. */
-static uint32_t guest_pop(unsigned q)
+static uint32_t guest_pop_on(struct evtchn_fifo_control_block *block, unsigned q)
 {
-    uint32_t port = cb.head[q];
+    uint32_t port = block->head[q];
     event_word_t w;
 
     if (!port)
         return 0;
     w = __atomic_fetch_and(&W(port), ~(LINKED | PENDING), __ATOMIC_SEQ_CST);
-    cb.head[q] = w & EVTCHN_FIFO_LINK_MASK;
-    if (!cb.head[q])
-        cb.ready &= ~(1u << q);
+    block->head[q] = w & EVTCHN_FIFO_LINK_MASK;
+    if (!block->head[q])
+        block->ready &= ~(1u << q);
     return port;
+}
+
+static uint32_t guest_pop(unsigned q)
+{
+    return guest_pop_on(&cb, q);
 }
 
 static void fifo_queues_in_order_and_signals_once(void **state)
@@ -400,21 +405,6 @@ static void fifo_port_beyond_the_array_or_without_control_block(void **state)
     fv.cb = NULL;
     assert_false(evtchn_fifo_raise(&fv, word_of, NULL, 4, 7));
     assert_int_equal(W(4), PENDING);
-}
-
-/* What a guest does on vCPU v: as guest_pop, on that vCPU's control block. */
-static uint32_t guest_pop_on(struct evtchn_fifo_control_block *block, unsigned q)
-{
-    uint32_t port = block->head[q];
-    event_word_t w;
-
-    if (!port)
-        return 0;
-    w = __atomic_fetch_and(&W(port), ~(LINKED | PENDING), __ATOMIC_SEQ_CST);
-    block->head[q] = w & EVTCHN_FIFO_LINK_MASK;
-    if (!block->head[q])
-        block->ready &= ~(1u << q);
-    return port;
 }
 
 /*
