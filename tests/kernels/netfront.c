@@ -146,7 +146,10 @@ static long write_front(const char *node, const char *fmt, unsigned long value)
 
 /*
  * The netif handshake: two rings, where xenbus_front_connect() publishes
- * one; returns 0, the backend's state when it never connected, or -errno.
+ * one. As Linux's netfront does, we go Connected straight after writing
+ * our keys: lintel-netback (like xen-netback) connects on that, not on
+ * Initialised. Returns 0, the backend's state when it never connected,
+ * or -errno.
  */
 static long vif_connect(void)
 {
@@ -182,15 +185,13 @@ static long vif_connect(void)
         (rc = write_front("event-channel", "%lu", port)) ||
         (rc = write_front("request-rx-copy", "%lu", 1)) ||
         (rc = write_front("feature-rx-notify", "%lu", 1)) ||
-        (rc = xenbus_front_switch(&vif, XenbusStateInitialised)))
+        (rc = xenbus_front_switch(&vif, XenbusStateConnected)))
         return rc;
     state = xenbus_wait_backend(&vif, (1u << XenbusStateConnected) |
                                           (1u << XenbusStateClosing) | (1u << XenbusStateClosed),
                                 CONNECT_WAIT);
     if (state != XenbusStateConnected)
         return state;
-    if ((rc = xenbus_front_switch(&vif, XenbusStateConnected)))
-        return rc;
     connected = 1;
     printk("netfront: vif %u connected, backend %s, mac %s, port %u\n", VIF_DEVID, vif.backend,
            mac, port);
@@ -294,7 +295,11 @@ TEST(store_client_and_grants)
 
 TEST(connect_the_vif)
 {
-    REQUIRE(vif_connect() == 0);
+    long rc = vif_connect();
+
+    if (rc)
+        testfw_note(testfw_current, "vif_connect: %ld", rc);
+    REQUIRE(rc == 0);
     EXPECT_EQ(RING_SIZE(&tx), 256);
     EXPECT_EQ(RING_SIZE(&rx), 256);
     EXPECT_EQ(xenbus_backend_state(&vif), XenbusStateConnected);
@@ -346,15 +351,6 @@ TEST(slots_crossing_their_page_are_refused)
     EXPECT_EQ(send_packet(two, 2), NETIF_RSP_ERROR);
 }
 
-TEST(bogus_grant_references_are_refused)
-{
-    REQUIRE(connected);
-    /* Past our table, never granted, granted to someone else. */
-    EXPECT_EQ(send_one(0xfffff, 0, FRAME_LEN), NETIF_RSP_ERROR);
-    EXPECT_EQ(send_one(front_grants_limit(), 0, FRAME_LEN), NETIF_RSP_ERROR);
-    EXPECT_EQ(send_one(elsewhere_ref, 0, FRAME_LEN), NETIF_RSP_ERROR);
-}
-
 TEST(too_many_slots_are_refused)
 {
     REQUIRE(connected);
@@ -372,6 +368,16 @@ TEST(too_many_slots_are_refused)
             .flags = i + 1 < XEN_NETIF_NR_SLOTS_MIN ? NETTXF_more_data : 0,
         };
     EXPECT_EQ(send_packet(slots, XEN_NETIF_NR_SLOTS_MIN), NETIF_RSP_OKAY);
+}
+
+/* Last of the refusals: lintel-netback logs only its first ten faults. */
+TEST(bogus_grant_references_are_refused)
+{
+    REQUIRE(connected);
+    /* Past our table, never granted, granted to someone else. */
+    EXPECT_EQ(send_one(0xfffff, 0, FRAME_LEN), NETIF_RSP_ERROR);
+    EXPECT_EQ(send_one(front_grants_limit(), 0, FRAME_LEN), NETIF_RSP_ERROR);
+    EXPECT_EQ(send_one(elsewhere_ref, 0, FRAME_LEN), NETIF_RSP_ERROR);
 }
 
 TEST(refusals_left_the_vif_working)
