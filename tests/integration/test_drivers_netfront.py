@@ -13,7 +13,8 @@ producer index more than a ring ahead must disconnect it: backend state
 Closing with an `error` node. The kernel prints its verdict and waits, so
 dom0 can look at the backend while the domain exists: the tap counted the
 good frames only, dom0's UDP stack took them, the backend logged each
-refusal, and its process stays. Everything in dom0 is one script (nf-run),
+refusal, and its process stays; a second vif of the same domain, with
+its own backend process, then connects and sends. Everything in dom0 is one script (nf-run),
 typed once.
 """
 import re
@@ -31,7 +32,7 @@ DIR = "/root/nf"
 GOOD_FRAMES = 4
 CONFIG = "\n".join([
     'name = "fe-net"', f'kernel = "{KERNEL}"', "memory = 32", "vcpus = 1",
-    "vif = [ 'bridge=xenbr0,mac=00:16:3e:4c:77:02' ]",
+    "vif = [ 'bridge=xenbr0,mac=00:16:3e:4c:77:02', 'bridge=xenbr0,mac=00:16:3e:4c:77:03' ]",
     'on_poweroff = "destroy"', 'on_crash = "destroy"', ""])
 
 # The whole scenario as one script in dom0: every result is a line
@@ -54,19 +55,23 @@ lintel create /root/nf/fe-net.cfg >/dev/null || echo "nf: create failed"
 dom=$(lintel domid fe-net)
 BACK=/local/domain/0/backend/vif/$dom/0
 echo "nf: domid $dom"
-wait_for 240 sh -c "lintel-store read $BACK/state | grep -qx 4" || echo "nf: timeout connect"
+wait_for 240 sh -c "lintel-store read $BACK/state | grep -qx 4 && lintel-store read /local/domain/0/backend/vif/$dom/1/state | grep -qx 2" || echo "nf: timeout connect"
 stamp connected
 ip addr add 10.77.0.1/24 dev xenbr0
 ip link set xenbr0 up
 vif=vif$dom.0
 rx0=$(cat /sys/class/net/$vif/statistics/rx_packets)
+other0=$(cat /sys/class/net/vif$dom.1/statistics/rx_packets)
 udp0=$(udp)
 lintel-store write /local/domain/$dom/data/go 1
 wait_for 240 grep -a -q -E "netfront: holding|RESULT: FAIL" $LOGS/console/fe-net.log || echo "nf: timeout guest"
 stamp guest-done
 sed "s/^/nf: console /" $LOGS/console/fe-net.log
 echo "nf: tap-rx $(( $(cat /sys/class/net/$vif/statistics/rx_packets) - rx0 ))"
+echo "nf: other-tap-rx $(( $(cat /sys/class/net/vif$dom.1/statistics/rx_packets) - other0 ))"
 echo "nf: udp $(( $(udp) - udp0 ))"
+echo "nf: other-state $(lintel-store read /local/domain/0/backend/vif/$dom/1/state 2>&1)"
+echo "nf: other-alive $(ps -o args | grep -c "^[^ ]*lintel-netback $dom 1\$")"
 echo "nf: state $(lintel-store read $BACK/state 2>&1)"
 echo "nf: error $(lintel-store read $BACK/error 2>&1)"
 echo "nf: alive $(ps -o args | grep -c "^[^ ]*lintel-netback $dom 0\$")"
@@ -125,8 +130,8 @@ def test_netfront_connects_and_every_bad_packet_is_refused(report):
 def test_only_the_good_frames_reached_dom0(report):
     # The tap counts what the backend wrote into it: the refused packets never were.
     assert int(value(report, "tap-rx")) == GOOD_FRAMES, report
-    # dom0's IP stack took them (nothing listens: NoPorts counts them).
-    assert int(value(report, "udp")) == GOOD_FRAMES, report
+    # dom0's IP stack took them, and the other vif's one (nothing listens: NoPorts counts them).
+    assert int(value(report, "udp")) == GOOD_FRAMES + 1, report
 
 
 def test_the_overrun_disconnected_the_vif_and_the_backend_stays(report):
@@ -142,3 +147,10 @@ def test_the_overrun_disconnected_the_vif_and_the_backend_stays(report):
     # Every refusal counted, only the good frames written: 12 bad packets.
     assert f"disconnected: tx {GOOD_FRAMES} packets {GOOD_FRAMES * 60} bytes 12 errors" in log, log
     assert value(report, "dom0") == "works"
+
+
+def test_the_other_vif_keeps_working(report):
+    assert "netfront: vif 1 sent datagram 5" in report.get("console", []), report
+    assert int(value(report, "other-tap-rx")) == 1, report
+    assert value(report, "other-state") == "4"
+    assert value(report, "other-alive") == "1"

@@ -11,7 +11,8 @@
  * slots than the backend takes. Each must be answered NETIF_RSP_ERROR on
  * every slot and leave the vif working: a second valid datagram follows.
  * Last, a tx producer index more than a ring ahead must disconnect the
- * vif (backend state Closing with an `error` node). Then it prints its
+ * vif (backend state Closing with an `error` node); a second vif, served
+ * by its own backend process, then connects and sends. Then it prints its
  * verdict and waits to be destroyed, so dom0 can look at the backend.
  * Every expected status is what lintel-netback's README promises.
  */
@@ -38,18 +39,22 @@ const char kernel_name[] = "netfront";
 #define MIXED_ANSWER  1002
 #define NO_DOMAIN     0x7000    /* an id no domain has in these runs */
 #define VIF_DEVID     0
+#define OTHER_DEVID   1
 #define FRAME_LEN     60        /* the shortest Ethernet frame without its FCS */
 #define UDP_PORT      5577
 #define MAX_SLOTS     24
 
 #define PAGE_ALIGNED __attribute__((aligned(4096)))
 
-static char tx_ring_page[4096] PAGE_ALIGNED;
-static char rx_ring_page[4096] PAGE_ALIGNED;
+/* One pair per vif: the abused vif's stay mapped by its backend until the domain goes. */
+static char tx_ring_page[2][4096] PAGE_ALIGNED;
+static char rx_ring_page[2][4096] PAGE_ALIGNED;
 static char frame_page[4096] PAGE_ALIGNED;
 static char elsewhere_page[4096] PAGE_ALIGNED;
 
+/* The vif in use: devid 0 (abused), then devid 1. */
 static struct xenbus_front vif;
+static unsigned int devid;
 static netif_tx_front_ring_t tx;
 static netif_rx_front_ring_t rx;
 static evtchn_port_t port;
@@ -151,14 +156,15 @@ static long write_front(const char *node, const char *fmt, unsigned long value)
  * Initialised. Returns 0, the backend's state when it never connected,
  * or -errno.
  */
-static long vif_connect(void)
+static long vif_connect(unsigned int which)
 {
     struct evtchn_alloc_unbound alloc = { .dom = DOMID_SELF };
     grant_ref_t tx_ref, rx_ref;
     char mac[32], path[96];
     long rc, state;
 
-    if ((rc = xenbus_front_open(&vif, "vif", VIF_DEVID)))
+    devid = which;
+    if ((rc = xenbus_front_open(&vif, "vif", devid)))
         return rc;
     if ((rc = xenbus_path(path, sizeof(path), vif.dir, "mac")) ||
         (rc = store_read(path, mac, sizeof(mac))) < 0)
@@ -169,10 +175,10 @@ static long vif_connect(void)
     if ((rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc)))
         return rc;
     port = alloc.port;
-    XEN_FRONT_RING_INIT(&tx, (netif_tx_sring_t *)tx_ring_page, PAGE_SIZE);
-    XEN_FRONT_RING_INIT(&rx, (netif_rx_sring_t *)rx_ring_page, PAGE_SIZE);
-    tx_ref = front_grant(tx_ring_page, vif.backend_id, 0);
-    rx_ref = front_grant(rx_ring_page, vif.backend_id, 0);
+    XEN_FRONT_RING_INIT(&tx, (netif_tx_sring_t *)tx_ring_page[which], PAGE_SIZE);
+    XEN_FRONT_RING_INIT(&rx, (netif_rx_sring_t *)rx_ring_page[which], PAGE_SIZE);
+    tx_ref = front_grant(tx_ring_page[which], vif.backend_id, 0);
+    rx_ref = front_grant(rx_ring_page[which], vif.backend_id, 0);
     frame_ref = front_grant(frame_page, vif.backend_id, 1);
     elsewhere_ref = front_grant(elsewhere_page, NO_DOMAIN, 1);
     if (!tx_ref || !rx_ref || !frame_ref || !elsewhere_ref)
@@ -193,7 +199,7 @@ static long vif_connect(void)
     if (state != XenbusStateConnected)
         return state;
     connected = 1;
-    printk("netfront: vif %u connected, backend %s, mac %s, port %u\n", VIF_DEVID, vif.backend,
+    printk("netfront: vif %u connected, backend %s, mac %s, port %u\n", devid, vif.backend,
            mac, port);
     return 0;
 }
@@ -288,14 +294,14 @@ TEST(store_client_and_grants)
     EXPECT_OK(store_init());
     EXPECT_TRUE(store_read("name", value, sizeof(value)) > 0);
     EXPECT_TRUE(string_starts_with(value, "fe-net"));
-    EXPECT_EQ(store_directory("device/vif", value, sizeof(value)), 1);
+    EXPECT_EQ(store_directory("device/vif", value, sizeof(value)), 2);
     EXPECT_OK(store_write("data/netfront", "running"));
     EXPECT_OK(front_grants_init());
 }
 
 TEST(connect_the_vif)
 {
-    long rc = vif_connect();
+    long rc = vif_connect(VIF_DEVID);
 
     if (rc)
         testfw_note(testfw_current, "vif_connect: %ld", rc);
@@ -406,6 +412,19 @@ TEST(producer_index_overrun_disconnects)
     printk("netfront: vif %u disconnected: %s\n", VIF_DEVID, why);
     EXPECT_EQ(tx.sring->rsp_prod, answered);
     connected = 0;
+}
+
+/* Its own backend process serves the second vif: the abuse cost it nothing. */
+TEST(the_other_vif_keeps_working)
+{
+    long rc = vif_connect(OTHER_DEVID);
+
+    if (rc)
+        testfw_note(testfw_current, "vif_connect: %ld", rc);
+    REQUIRE(rc == 0);
+    EXPECT_EQ(send_datagram(), NETIF_RSP_OKAY);
+    EXPECT_EQ(xenbus_backend_state(&vif), XenbusStateConnected);
+    printk("netfront: vif %u sent datagram %u\n", devid, datagrams_sent);
 }
 
 TEST(hold_until_destroyed)
