@@ -1,16 +1,12 @@
 /*
  * A domain's supervisor: a small process forked by `lintel create` that
  * follows the domain until it is gone and carries out the config's
- * on_poweroff, on_reboot and on_crash when the guest shuts down. As libxl
- * does, it learns of shutdowns from the store's @releaseDomain watch: the
- * store is VIRQ_DOM_EXC's one binder in dom0 and fires it when a domain
- * shuts down or dies. Each wake-up (and a slow poll, in case an event is
- * missed) reads the domain's state from the hypervisor.
+ * on_poweroff, on_reboot and on_crash when the guest shuts down. It polls
+ * the hypervisor: VIRQ_DOM_EXC has a single binder in dom0, the store.
  * What it does is logged to /var/log/lintel/NAME.log.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +19,9 @@
 #include "domain_config.h"
 #include "domain_lookup.h"
 #include "domain_store.h"
-#include "xenstore.h"
 
 #define LOG_DIR       "/var/log/lintel"
-#define POLL_SECONDS  1     /* without the store's watch */
-#define WATCH_POLL_MS 5000  /* with it: a missed event costs this much at most */
+#define POLL_SECONDS  1
 #define GONE_WAIT     60    /* seconds for a destroyed domain to disappear */
 
 static void logf_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -97,47 +91,19 @@ static uint32_t handle_shutdown(const struct command *cmd, struct xenctl *ctl,
     return next;
 }
 
-/* The store connection to wait on, watching @releaseDomain; NULL: poll. */
-static struct xs_handle *watch_release(void)
-{
-    struct xs_handle *xs = store_handle();
-
-    if (!xs || !xs_watch(xs, "@releaseDomain", "supervisor") || xs_fileno(xs) < 0)
-        return NULL;
-    return xs;
-}
-
-static void wait_for_domain_event(struct xs_handle *xs)
-{
-    struct pollfd pfd;
-    char **event;
-
-    if (!xs) {
-        sleep(POLL_SECONDS);
-        return;
-    }
-    pfd.fd = xs_fileno(xs);
-    pfd.events = POLLIN;
-    if (poll(&pfd, 1, WATCH_POLL_MS) > 0)
-        while ((event = xs_check_watch(xs)))
-            free(event);
-}
-
 static void supervise(const struct command *cmd, const struct domain_config *cfg,
                       uint32_t domid)
 {
-    struct xs_handle *xs = watch_release();
     struct xenctl ctl;
 
     if (hypervisor_open(cmd, &ctl) != EXIT_OK)
         return;
-    logf_line("following domain %u (%s)%s", domid, cfg->name,
-              xs ? "" : "; no store watch, polling");
+    logf_line("following domain %u (%s)", domid, cfg->name);
     while (domid) {
         struct xen_domctl_getdomaininfo info;
         int rc;
 
-        wait_for_domain_event(xs);
+        sleep(POLL_SECONDS);
         rc = xenctl_domain_getinfo(&ctl, domid, &info);
         if (rc == -ESRCH) {
             logf_line("domain %u (%s) is gone", domid, cfg->name);
