@@ -229,7 +229,10 @@ def test_tcp_with_tso_both_ways(net):
 
 # netfront's IPv4 checksum offload is fixed on (not in its hw_features); scatter-
 # gather off takes TSO with it, so every frame is one slot.
-@pytest.mark.parametrize("offload", ["tcp-segmentation-offload",
+# make test's 30 minutes: the offloads-off transfers and the long ping run in
+# make soak; what is offered and its use both ways stay in make test.
+@pytest.mark.parametrize("offload", [pytest.param("tcp-segmentation-offload",
+                                                  marks=pytest.mark.soak),
                                      pytest.param("scatter-gather", marks=pytest.mark.soak)])
 def test_guest_offload_off_still_intact(net, offload):
     in_domu(net, f"netif-offloads eth0 {offload} off")
@@ -244,6 +247,7 @@ def test_guest_offload_off_still_intact(net, offload):
         in_domu(net, f"netif-offloads eth0 {offload} on")
 
 
+@pytest.mark.soak
 def test_ping_both_ways_loses_nothing(net):
     out = net.check(f"ping -c 20 -i 0.2 -W 30 {DOMU_IP}", timeout=120)
     assert "20 packets received" in out, out
